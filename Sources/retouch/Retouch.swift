@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Retouch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retouch",
+        abstract: "Clean up and upscale catalog photos: erase text and objects, upscale, batch, serve.",
+        version: "0.1.0",
+        subcommands: []
+    )
+}

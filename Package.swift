@@ -39,5 +39,6 @@ let package = Package(
         .testTarget(name: "RetouchCoreTests", dependencies: ["RetouchCore"]),
         .testTarget(name: "RetouchCodecsTests", dependencies: ["RetouchCodecs", "CLCMS2"]),
         .testTarget(name: "RetouchOpsTests", dependencies: ["RetouchOps", "RetouchCodecs"]),
+        .testTarget(name: "RetouchCLITests", dependencies: ["retouch", "RetouchCodecs"]),
     ]
 )

@@ -31,14 +31,18 @@ let package = Package(
                 swiftSettings: optimise),
         // Named image operations (resample, upscale, ...) and the registry every front end reads.
         .target(name: "RetouchOps", dependencies: ["RetouchCore"], swiftSettings: optimise),
+        // Steps, routing, batch runs, QA, cost and A/B experiments over the operations.
+        .target(name: "RetouchPipeline", dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps"],
+                swiftSettings: optimise),
         .executableTarget(name: "retouch",
-                          dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps",
+                          dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchPipeline",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimise),
 
         .testTarget(name: "RetouchCoreTests", dependencies: ["RetouchCore"]),
         .testTarget(name: "RetouchCodecsTests", dependencies: ["RetouchCodecs", "CLCMS2"]),
         .testTarget(name: "RetouchOpsTests", dependencies: ["RetouchOps", "RetouchCodecs"]),
+        .testTarget(name: "RetouchPipelineTests", dependencies: ["RetouchPipeline"]),
         .testTarget(name: "RetouchCLITests", dependencies: ["retouch", "RetouchCodecs"]),
     ]
 )

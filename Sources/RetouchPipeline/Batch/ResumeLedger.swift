@@ -43,12 +43,12 @@ public final class ResumeLedger: @unchecked Sendable {
     }
 
     /// The earlier record for this input if it can be reused as it is.
-    public func reusable(input: String, inputHash: String, configHash: String, output: String) -> ImageRecord? {
+    public func reusable(input: String, inputHash: String, configHash: String) -> ImageRecord? {
         lock.lock()
         defer { lock.unlock() }
         guard let record = done[input], record.status == .processed, record.inputHash == inputHash,
-              record.configHash == configHash, record.output == output,
-              FileManager.default.fileExists(atPath: output) else { return nil }
+              record.configHash == configHash,
+              FileManager.default.fileExists(atPath: record.output) else { return nil }
         return record
     }
 

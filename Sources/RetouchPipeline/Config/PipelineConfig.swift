@@ -41,8 +41,9 @@ public struct PipelineConfig: Sendable, Codable, Equatable {
     public var qaEnabled = true
     /// Outputs whose residual p(overlay) is above this are rejected.
     public var qaMaxResidual = 0.5
-    /// Outputs whose seam score around filled regions is above this are rejected.
-    public var qaMaxSeam = 0.25
+    /// Outputs whose seam score around filled regions is above this are rejected: the ratio of
+    /// gradient energy on a fill's border to that of the surroundings, minus one.
+    public var qaMaxSeam = 1.0
 
     public var costPerCPUHour = 0.05
     public var costPerImage = 0.0
@@ -92,7 +93,7 @@ public struct PipelineConfig: Sendable, Codable, Equatable {
 
         qaEnabled = try reader.bool("qa.enabled") ?? qaEnabled
         qaMaxResidual = try reader.number("qa.max_residual", in: 0...1) ?? qaMaxResidual
-        qaMaxSeam = try reader.number("qa.max_seam", in: 0...1) ?? qaMaxSeam
+        qaMaxSeam = try reader.number("qa.max_seam", in: 0...100) ?? qaMaxSeam
 
         costPerCPUHour = try reader.number("cost.cpu_hour", in: 0...1_000_000) ?? costPerCPUHour
         costPerImage = try reader.number("cost.per_image", in: 0...1_000_000) ?? costPerImage

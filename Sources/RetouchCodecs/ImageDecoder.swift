@@ -57,6 +57,11 @@ public enum ImageDecoder {
 
     private static func unsupported(_ bytes: [UInt8]) -> RetouchError {
         let supported = "Retouch reads JPEG, PNG and WebP"
+        let signatures: [(ImageFormat, [UInt8])] = [(.jpeg, [0xFF, 0xD8, 0xFF]), (.png, PNGChunks.signature),
+                                                    (.webp, Array("RIFF".utf8))]
+        if let (format, _) = signatures.first(where: { bytes.count < 12 && $0.1.starts(with: bytes.prefix($0.1.count)) }) {
+            return RetouchError(.truncatedImage, "the file is only \(bytes.count) bytes, the start of a \(format.displayName) file cut short")
+        }
         if let name = ImageFormat.describeUnsupported(bytes) {
             return RetouchError(.unsupportedFormat, "this looks like \(name), not an image format Retouch reads; \(supported), so convert it first")
         }

@@ -45,11 +45,8 @@ enum PNGChunks {
         guard sawData else {
             throw RetouchError(.truncatedImage, "the PNG file is truncated: it ends before its image data")
         }
-        if header.colorModel == .indexed || header.colorModel == .rgb {
-            header.channels = sawTransparency ? 4 : 3
-        } else if sawTransparency && header.channels == 1 {
-            header.channels = 2
-        }
+        // tRNS on gray, RGB or a palette becomes an alpha channel (libpng's expand does this).
+        if sawTransparency && (header.channels == 1 || header.channels == 3) { header.channels += 1 }
         header.orientation = header.exif.flatMap(Exif.orientation) ?? 1
         if let compressedICC {
             (header.icc, header.iccProblem) = inflateICC(compressedICC)

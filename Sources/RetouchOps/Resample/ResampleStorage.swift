@@ -14,6 +14,8 @@ protocol ResampleStorage: PixelSample {
     static func working(_ sample: Self) -> Work
     /// Rounds to the nearest representable sample, clamping to the sample's range.
     static func stored(_ value: Work) -> Self
+    /// `stored` for eight values at once, written to `destination`.
+    static func storeBlock(_ values: SIMD8<Work>, to destination: UnsafeMutablePointer<Self>)
     /// Alpha at or below this stores as fully transparent, so its colour is not recoverable.
     static var invisibleAlpha: Work { get }
 }
@@ -25,6 +27,11 @@ extension UInt8: ResampleStorage {
         // plain SSE2 once vectorised, where `rounded()` would call into libm per sample.
         UInt8(truncatingIfNeeded: (Swift.min(Swift.max(value, 0), 255) + 0x1.8p23).bitPattern)
     }
+    @inline(__always) static func storeBlock(_ values: SIMD8<Float>, to destination: UnsafeMutablePointer<UInt8>) {
+        let rounded = roundedBits(values, max: 255)
+        UnsafeMutableRawPointer(destination).storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: rounded),
+                                                        as: SIMD8<UInt8>.self)
+    }
     static var invisibleAlpha: Float { 0.5 }
 }
 
@@ -33,6 +40,11 @@ extension UInt16: ResampleStorage {
     @inline(__always) static func stored(_ value: Float) -> UInt16 {
         UInt16(truncatingIfNeeded: (Swift.min(Swift.max(value, 0), 65535) + 0x1.8p23).bitPattern)
     }
+    @inline(__always) static func storeBlock(_ values: SIMD8<Float>, to destination: UnsafeMutablePointer<UInt16>) {
+        let rounded = roundedBits(values, max: 65535)
+        UnsafeMutableRawPointer(destination).storeBytes(of: SIMD8<UInt16>(truncatingIfNeeded: rounded),
+                                                        as: SIMD8<UInt16>.self)
+    }
     static var invisibleAlpha: Float { 0.5 }
 }
 
@@ -40,7 +52,20 @@ extension Float: ResampleStorage {
     @inline(__always) static func working(_ sample: Float) -> Double { Double(sample) }
     /// Not clamped: Lanczos and bicubic overshoot is kept, as float data may exceed [0, 1].
     @inline(__always) static func stored(_ value: Double) -> Float { Float(value) }
+    @inline(__always) static func storeBlock(_ values: SIMD8<Double>, to destination: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(destination).storeBytes(of: SIMD8<Float>(values), as: SIMD8<Float>.self)
+    }
     static var invisibleAlpha: Double { 0 }
+}
+
+/// Clamps to [0, max] and rounds to the nearest integer, as `UInt8.stored` does, leaving the
+/// integer in the low bits of each lane.
+@inline(__always)
+private func roundedBits(_ values: SIMD8<Float>, max: Float) -> SIMD8<UInt32> {
+    // Written as "v > 0 ? v : 0" and "v < max ? v : max", the shapes maxps and minps compute.
+    let low = SIMD8<Float>(repeating: 0).replacing(with: values, where: values .> 0)
+    let clamped = SIMD8<Float>(repeating: max).replacing(with: low, where: low .< max)
+    return unsafeBitCast(clamped + SIMD8(repeating: 0x1.8p23), to: SIMD8<UInt32>.self)
 }
 
 extension ResampleStorage {
@@ -60,20 +85,18 @@ extension ResampleStorage {
         }
     }
 
-    /// Converts one resampled row back to samples, undoing the premultiplication. Pixels that
-    /// end up invisible get colour 0.
+    /// Converts one resampled, premultiplied row back to samples, dividing alpha out. Pixels
+    /// that end up invisible get colour 0.
     @inline(__always)
     static func storeRow(_ src: UnsafeMutablePointer<Work>, into dst: UnsafeMutablePointer<Self>,
-                         pixels: Int, channels: Int, unpremultiply: Bool) {
-        if unpremultiply {
-            let maxWork = working(maxValue)
-            let colours = channels - 1
-            for p in 0..<pixels {
-                let pixel = src + p * channels
-                let alpha = pixel[colours]
-                let factor = alpha > invisibleAlpha ? maxWork / alpha : 0
-                for c in 0..<colours { pixel[c] *= factor }
-            }
+                         pixels: Int, channels: Int) {
+        let maxWork = working(maxValue)
+        let colours = channels - 1
+        for p in 0..<pixels {
+            let pixel = src + p * channels
+            let alpha = pixel[colours]
+            let factor = alpha > invisibleAlpha ? maxWork / alpha : 0
+            for c in 0..<colours { pixel[c] *= factor }
         }
         for i in 0..<pixels * channels { dst[i] = stored(src[i]) }
     }

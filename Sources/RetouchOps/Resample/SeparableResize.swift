@@ -8,7 +8,8 @@ import RetouchCore
 enum SeparableResize {
     static func resize<S: ResampleStorage>(_ image: PixelBuffer<S>, width: Int, height: Int,
                                            kernel: ResampleKernel, threads: Int) -> PixelBuffer<S> {
-        let horizontal = TapTable<S.Work>(AxisWeights(from: image.width, to: width, kernel: kernel))
+        let horizontal = TapTable<S.Work>(AxisWeights(from: image.width, to: width, kernel: kernel),
+                                          splat: image.channels > 1)
         let vertical = TapTable<S.Work>(AxisWeights(from: image.height, to: height, kernel: kernel))
         defer {
             horizontal.deallocate()
@@ -71,10 +72,15 @@ enum SeparableResize {
                     nextSource += 1
                 }
                 for k in 0..<count { window[k] = UnsafePointer(ring + ((first + k) % ringSize) * ringStride) }
-                ResampleKernels.vertical(window, weights: vertical.weights + y * vertical.stride, count: count,
-                                         into: blended, length: outLength)
-                S.storeRow(blended, into: dst + y * outLength, pixels: horizontal.size, channels: channels,
-                           unpremultiply: premultiplied)
+                let weights = vertical.weights + y * vertical.stride
+                if premultiplied {
+                    ResampleKernels.vertical(window, weights: weights, count: count,
+                                             into: WorkingSink(row: blended), length: outLength)
+                    S.storeRow(blended, into: dst + y * outLength, pixels: horizontal.size, channels: channels)
+                } else {
+                    ResampleKernels.vertical(window, weights: weights, count: count,
+                                             into: SampleSink(row: dst + y * outLength), length: outLength)
+                }
             }
         }
 

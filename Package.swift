@@ -44,6 +44,9 @@ let package = Package(
                           dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchPipeline",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimise),
+        // Times our codecs and resampling on real photos (bench/run.sh compares with peers).
+        .executableTarget(name: "retouch-bench", dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps"],
+                          path: "bench/harness", swiftSettings: optimise),
 
         .testTarget(name: "RetouchCoreTests", dependencies: ["RetouchCore"]),
         .testTarget(name: "RetouchCodecsTests",

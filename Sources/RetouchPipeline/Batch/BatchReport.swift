@@ -95,4 +95,10 @@ public struct BatchReport: Codable, Sendable {
     public var config: PipelineConfig
     public var summary: BatchSummary
     public var images: [ImageRecord]
+
+    public init(inputDir: String, outputDir: String, order: String, config: PipelineConfig,
+                summary: BatchSummary, images: [ImageRecord]) {
+        self.inputDir = inputDir; self.outputDir = outputDir; self.order = order
+        self.config = config; self.summary = summary; self.images = images
+    }
 }

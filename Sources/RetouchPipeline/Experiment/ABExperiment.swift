@@ -29,6 +29,12 @@ public struct ABArm: Codable, Sendable {
     public var meanSSIM: Double?
     public var referenced: Int
     public var images: [ImageRecord]
+
+    public init(order: String, summary: BatchSummary, meanPSNR: Double?, meanSSIM: Double?,
+                referenced: Int, images: [ImageRecord]) {
+        self.order = order; self.summary = summary; self.meanPSNR = meanPSNR; self.meanSSIM = meanSSIM
+        self.referenced = referenced; self.images = images
+    }
 }
 
 /// A measure on which one arm beat the other, and by how much.

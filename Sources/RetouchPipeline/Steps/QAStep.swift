@@ -64,9 +64,10 @@ public enum SeamScore {
         for y in 1..<max(1, image.height - 1) {
             for x in 1..<max(1, image.width - 1) {
                 let d = distance[y * image.width + x]
-                guard d <= 6 else { continue }
+                guard d >= 1, d <= 6 else { continue }
                 let g = gradient(image, x, y)
-                if d <= 1 {
+                // The first unfilled ring: its central differences straddle the fill's edge.
+                if d == 1 {
                     border.sum += g; border.count += 1
                 } else if d >= 3 {
                     around.sum += g; around.count += 1
@@ -81,7 +82,6 @@ public enum SeamScore {
     }
 
     /// Chessboard distance from each pixel to the filled region, capped at 7; 0 inside it.
-    /// The pixels at distance 0-1 are the fill's own edge and the first unfilled ring.
     static func distanceOutside(_ mask: Image8) -> [Int] {
         let w = mask.width, h = mask.height
         var distance = [Int](repeating: 7, count: w * h)

@@ -100,7 +100,17 @@ func everyOrientationIsUndoneByItsInverse(orientation: Orientation) {
         for try await v in group { sum += v }
         #expect(sum == (0..<12).map { $0 * $0 }.reduce(0, +))
     }
-    #expect(gauge.peak == 2)
+    #expect(gauge.peak <= 2)
+}
+
+@Test func blockingPoolRunsUpToItsWidthAtOnce() async throws {
+    // Two jobs that each wait for the other can only both finish if they run at the same time.
+    let pool = BlockingPool(width: 2)
+    let first = DispatchSemaphore(value: 0), second = DispatchSemaphore(value: 0)
+    async let a = pool.run { first.signal(); return second.wait(timeout: .now() + 20) == .success }
+    async let b = pool.run { second.signal(); return first.wait(timeout: .now() + 20) == .success }
+    let (metA, metB) = try await (a, b)
+    #expect(metA && metB)
 }
 
 @Test func blockingPoolPassesErrorsThrough() async {

@@ -53,11 +53,11 @@ enum ColourConversion {
         let batch = 1 << 20
         let out = [S](unsafeUninitializedCapacity: pixelCount * outChannels) { dst, initialised in
             buffer.samples.withUnsafeBufferPointer { src in
+                guard let input = src.baseAddress, let output = dst.baseAddress else { return }
                 var start = 0
                 while start < pixelCount {
                     let n = min(batch, pixelCount - start)
-                    cmsDoTransform(xform, src.baseAddress! + start * buffer.channels,
-                                   dst.baseAddress! + start * outChannels, UInt32(n))
+                    cmsDoTransform(xform, input + start * buffer.channels, output + start * outChannels, UInt32(n))
                     start += n
                 }
             }

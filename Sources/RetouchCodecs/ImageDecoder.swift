@@ -49,9 +49,8 @@ public enum ImageDecoder {
     static func checkLimit(_ header: SourceHeader, maxPixels: Int) throws {
         let pixels = header.width * header.height
         guard pixels <= maxPixels else {
-            let mp = { (n: Int) in String(format1: Double(n) / 1_000_000) }
             throw RetouchError(.imageTooLarge,
-                               "the image is \(header.width)x\(header.height) (\(mp(pixels)) megapixels), over the limit of \(mp(maxPixels)) megapixels; if you trust this file, raise the limit with --max-pixels")
+                               "the image is \(header.width)x\(header.height) (\(megapixels(pixels)) megapixels), over the limit of \(megapixels(maxPixels)) megapixels; if you trust this file, raise the limit with --max-pixels")
         }
     }
 
@@ -60,7 +59,7 @@ public enum ImageDecoder {
         let signatures: [(ImageFormat, [UInt8])] = [(.jpeg, [0xFF, 0xD8, 0xFF]), (.png, PNGChunks.signature),
                                                     (.webp, Array("RIFF".utf8))]
         if let (format, _) = signatures.first(where: { bytes.count < 12 && $0.1.starts(with: bytes.prefix($0.1.count)) }) {
-            return RetouchError(.truncatedImage, "the file is only \(bytes.count) bytes, the start of a \(format.displayName) file cut short")
+            return RetouchError(.truncatedImage, "the file is only \(bytes.count) byte(s), the start of a \(format.displayName) file cut short")
         }
         if let name = ImageFormat.describeUnsupported(bytes) {
             return RetouchError(.unsupportedFormat, "this looks like \(name), not an image format Retouch reads; \(supported), so convert it first")
@@ -79,12 +78,13 @@ public enum ImageDecoder {
     }
 }
 
-extension String {
-    init(format1 value: Double) {
-        let tenths = (value * 10).rounded()
-        self = "\(Int(tenths) / 10).\(abs(Int(tenths)) % 10)"
-    }
+/// A pixel count in megapixels with one decimal ("2500.0"), without Foundation's formatting.
+func megapixels(_ pixels: Int) -> String {
+    let tenths = (Double(pixels) / 100_000).rounded()
+    return "\(Int(tenths) / 10).\(Int(tenths) % 10)"
+}
 
+extension String {
     func leftPadded(to width: Int) -> String {
         String(repeating: "0", count: max(0, width - count)) + self
     }

@@ -47,7 +47,7 @@ enum JPEGMarkers {
         }
         guard let frame else { throw RetouchError(.corruptImage, "the JPEG has image data but no frame header") }
         var header = SourceHeader(format: .jpeg, width: frame.width, height: frame.height,
-                                  channels: frame.components == 4 ? 4 : frame.components, bitDepth: 8,
+                                  channels: frame.components, bitDepth: 8,
                                   colorModel: frame.components == 1 ? .gray : frame.components == 4 ? .cmyk : .rgb)
         header.cmykInverted = adobe && frame.components == 4
         header.exif = exif

@@ -154,6 +154,27 @@ private func decodeError(_ bytes: [UInt8], _ options: DecodeOptions = .init()) -
         #expect(try ImageDecoder.decode(png).pixels == .u8(source))
     }
 
+    @Test(arguments: ImageFormat.allCases)
+    func randomDamageOnlyEverGivesRetouchErrors(format: ImageFormat) throws {
+        let whole = try ImageEncoder.encode(Image(Fixture.gradient(40, 24, channels: 4)), as: format)
+        var state: UInt64 = 0x9E3779B97F4A7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33) % bound
+        }
+        for _ in 0..<300 {
+            var bytes = whole
+            for _ in 0..<(1 + next(8)) { bytes[next(bytes.count)] = UInt8(next(256)) }
+            if next(4) == 0 { bytes.removeLast(next(bytes.count / 2)) }
+            do {
+                let image = try ImageDecoder.decode(bytes)
+                #expect(image.size.pixelCount > 0)
+            } catch let error as RetouchError {
+                #expect(!error.message.isEmpty)
+            }
+        }
+    }
+
     @Test func animatedOrOddContainersAreRefusedClearly() {
         let bytes = Array("RIFF".utf8) + [4, 0, 0, 0] + Array("WEBP".utf8)
         let code = decodeError(bytes)?.code

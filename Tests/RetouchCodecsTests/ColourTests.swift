@@ -123,6 +123,35 @@ import RetouchCore
         #expect(maxDifference(decoded.samples.map(Int.init), srgbEncoded) <= 1)
     }
 
+    @Test func cmykJPEGWithProfileGoesThroughLCMS2() throws {
+        let profile = Fixture.cmykProfile()
+        let inks = Fixture.noise(32, 16, channels: 4).samples
+        let jpeg = Fixture.withICC(try cmykJPEG(inks.map { 255 - $0 }, width: 32, height: 16), profile: profile, parts: 2)
+        // What the JPEG really holds after compression, put back to plain ink amounts.
+        let handle = tjInitDecompress()
+        defer { tjDestroy(handle) }
+        var stored = [UInt8](repeating: 0, count: inks.count)
+        #expect(tjDecompress2(handle, jpeg, UInt(jpeg.count), &stored, 32, 0, 16, Int32(TJPF_CMYK.rawValue), 0) == 0)
+        let expected = Fixture.referenceToSRGB(stored.map { 255 - $0 }, profile: profile, pixels: 32 * 16, outChannels: 3)
+
+        let image = try ImageDecoder.decode(jpeg)
+        #expect(image.pixels.channels == 3)
+        #expect(maxDifference(image.pixels.eightBit.samples, expected) <= 1)
+        #expect(image.pixels.eightBit.samples != NaiveColour.cmykToRGB(Image8(width: 32, height: 16, channels: 4, samples: stored), inverted: true).samples)
+    }
+
+    private func cmykJPEG(_ samples: [UInt8], width: Int, height: Int) throws -> [UInt8] {
+        let handle = tjInitCompress()
+        defer { tjDestroy(handle) }
+        var output: UnsafeMutablePointer<UInt8>?
+        var size: UInt = 0
+        let status = tjCompress2(handle, samples, Int32(width), 0, Int32(height), Int32(TJPF_CMYK.rawValue),
+                                 &output, &size, Int32(TJSAMP_444.rawValue), 100, 0)
+        defer { tjFree(output) }
+        guard status == 0, let output else { throw RetouchError(.encodeFailed, "test CMYK encode failed") }
+        return Array(UnsafeBufferPointer(start: output, count: Int(size)))
+    }
+
     @Test func cmykJPEGDecodesToRGB() throws {
         // Inks per block (0 = none); Adobe files store 255 - ink, and TurboJPEG writes the
         // Adobe marker, so the samples handed to it are inverted.
@@ -130,15 +159,7 @@ import RetouchCore
         let width = 16 * inks.count, height = 16
         var samples = [UInt8]()
         for _ in 0..<height { for x in 0..<width { samples += inks[x / 16].map { UInt8(255 - $0) } } }
-        let handle = tjInitCompress()
-        defer { tjDestroy(handle) }
-        var output: UnsafeMutablePointer<UInt8>?
-        var size: UInt = 0
-        let status = tjCompress2(handle, samples, Int32(width), 0, Int32(height), Int32(TJPF_CMYK.rawValue),
-                                 &output, &size, Int32(TJSAMP_444.rawValue), 100, 0)
-        #expect(status == 0)
-        let jpeg = Array(UnsafeBufferPointer(start: output, count: Int(size)))
-        tjFree(output)
+        let jpeg = try cmykJPEG(samples, width: width, height: height)
         #expect(jpeg.matches(Array("Adobe".utf8), at: jpeg.firstIndex(of: 0xEE).map { $0 + 3 } ?? 0))
 
         let info = try ImageDecoder.probe(jpeg)

@@ -114,7 +114,7 @@ import RetouchCore
 
     @Test func exifIsWrittenBackOnlyWhenAskedWithOrientationReset() throws {
         let exif = Fixture.exif(orientation: 6, bigEndian: true)
-        let image = Image(Fixture.gradient(), metadata: ImageMetadata(exif: exif, orientation: 6))
+        let image = Image(Fixture.gradient(channels: 4), metadata: ImageMetadata(exif: exif, orientation: 6))
         for format in ImageFormat.allCases {
             let stripped = try ImageEncoder.encode(image, as: format)
             #expect(try ImageDecoder.decode(stripped, options: DecodeOptions(keepMetadata: true)).metadata.exif == nil)
@@ -123,6 +123,7 @@ import RetouchCore
             #expect(back.metadata.exif == Fixture.exif(orientation: 1, bigEndian: true), "\(format)")
             #expect(back.metadata.orientation == 1)
             #expect(back.size == image.size)
+            #expect(back.pixels.hasAlpha == format.supportsAlpha)
         }
     }
 

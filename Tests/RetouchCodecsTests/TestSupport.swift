@@ -151,6 +151,31 @@ enum Fixture {
         return save(profile)
     }
 
+    /// A CMYK printer profile built from scratch: a 9-point CLUT from ink to Lab with a made-up
+    /// but smooth response, enough for lcms2 to treat it like any press profile.
+    static func cmykProfile() -> [UInt8] {
+        let profile = cmsCreateProfilePlaceholder(nil)
+        defer { cmsCloseProfile(profile) }
+        cmsSetProfileVersion(profile, 2.1)  // lcms2 2.14 will not serialise this CLUT-only pipeline as v4
+        cmsSetDeviceClass(profile, cmsSigOutputClass)
+        cmsSetColorSpace(profile, cmsSigCmykData)
+        cmsSetPCS(profile, cmsSigLabData)
+        let pipeline = cmsPipelineAlloc(nil, 4, 3)
+        defer { cmsPipelineFree(pipeline) }
+        let clut = cmsStageAllocCLut16bit(nil, 9, 4, 3, nil)
+        cmsStageSampleCLut16bit(clut, { input, output, _ in
+            guard let input, let output else { return 0 }
+            let ink = (0..<4).map { Double(input[$0]) / 65535 }
+            var lab = cmsCIELab(L: 100 * (1 - ink[3]) * (1 - 0.6 * (ink[0] + ink[1] + ink[2]) / 3),
+                                a: 60 * (ink[1] - ink[0]), b: 60 * (ink[2] - (ink[0] + ink[1]) / 2))
+            cmsFloat2LabEncoded(output, &lab)
+            return 1
+        }, nil, 0)
+        cmsPipelineInsertStage(pipeline, cmsAT_END, clut)
+        cmsWriteTag(profile, cmsSigAToB0Tag, UnsafeRawPointer(pipeline))
+        return save(profile)
+    }
+
     static func save(_ profile: cmsHPROFILE?) -> [UInt8] {
         var size: UInt32 = 0
         cmsSaveProfileToMem(profile, nil, &size)
@@ -169,8 +194,10 @@ enum Fixture {
 
     /// What lcms2 itself makes of `samples` going from `profile` to sRGB (or sRGB-curve gray),
     /// using lcms2's own format words rather than the ones under test.
-    static func referenceToSRGB<S>(_ samples: [S], profile bytes: [UInt8], pixels: Int, gray: Bool = false) -> [S] {
-        let source = cmsOpenProfileFromMem(bytes, UInt32(bytes.count))
+    static func referenceToSRGB<S>(_ samples: [S], profile bytes: [UInt8], pixels: Int, gray: Bool = false,
+                                   outChannels: Int? = nil) -> [S] {
+        // An empty answer fails the caller's comparison instead of crashing inside lcms2.
+        guard let source = cmsOpenProfileFromMem(bytes, UInt32(bytes.count)) else { return [] }
         let target: cmsHPROFILE?
         if gray {
             var white = cmsCIExyY(x: 0.3127, y: 0.3290, Y: 1)
@@ -187,7 +214,7 @@ enum Fixture {
                                            target, cmsFormatterForColorspaceOfProfile(target, size, 0),
                                            UInt32(INTENT_PERCEPTUAL), 0)
         defer { cmsDeleteTransform(transform) }
-        var out = samples
+        var out = outChannels.map { [S](repeating: samples[0], count: pixels * $0) } ?? samples
         samples.withUnsafeBytes { src in
             out.withUnsafeMutableBytes { cmsDoTransform(transform, src.baseAddress, $0.baseAddress, UInt32(pixels)) }
         }

@@ -11,9 +11,18 @@ let package = Package(
         .library(name: "RetouchCore", targets: ["RetouchCore"]),
         .library(name: "RetouchCodecs", targets: ["RetouchCodecs"]),
         .library(name: "RetouchOps", targets: ["RetouchOps"]),
+        .library(name: "RetouchServer", targets: ["RetouchServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, found through pkg-config.
@@ -40,9 +49,23 @@ let package = Package(
         // Steps, routing, batch runs, QA, cost and A/B experiments over the operations.
         .target(name: "RetouchPipeline", dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps"],
                 swiftSettings: optimise),
+        // The HTTP API: synchronous endpoints, jobs, API keys, limits, metrics. Front end only:
+        // every operation comes from the registries it is handed.
+        .target(name: "RetouchServer",
+                dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchPipeline",
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "HTTPTypes", package: "swift-http-types"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                               .product(name: "MultipartKit", package: "multipart-kit"),
+                               .product(name: "Prometheus", package: "swift-prometheus"),
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "GRDB", package: "GRDB.swift")],
+                resources: [.embedInCode("Resources/openapi.yaml")]),
         .executableTarget(name: "retouch",
-                          dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchPipeline",
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchPipeline", "RetouchServer",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                         .product(name: "Logging", package: "swift-log")],
                           swiftSettings: optimise),
         // Times our codecs and resampling on real photos (bench/run.sh compares with peers).
         .executableTarget(name: "retouch-bench", dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps"],
@@ -54,5 +77,10 @@ let package = Package(
         .testTarget(name: "RetouchOpsTests", dependencies: ["RetouchOps", "RetouchCodecs"]),
         .testTarget(name: "RetouchPipelineTests", dependencies: ["RetouchPipeline"]),
         .testTarget(name: "RetouchCLITests", dependencies: ["retouch", "RetouchCodecs"]),
+        .testTarget(name: "RetouchServerTests",
+                    dependencies: ["RetouchServer", "RetouchCodecs",
+                                   .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                   .product(name: "HTTPTypes", package: "swift-http-types"),
+                                   .product(name: "Logging", package: "swift-log")]),
     ]
 )

@@ -1,0 +1,101 @@
+import Foundation
+import Hummingbird
+import Logging
+import RetouchCore
+import RetouchPipeline
+import ServiceLifecycle
+
+/// The HTTP API: its settings, the operations it serves (the same registries the CLI uses,
+/// handed in by the caller), its key store, limits and metrics. `makeRouter` builds the routes;
+/// `makeApplication` the server that runs them under swift-service-lifecycle.
+public final class RetouchAPI: Sendable {
+    public let settings: ServerSettings
+    let resources: StepResources
+    let keys: (any KeyStore)?
+    let limiter: WorkLimiter
+    public let metrics: ServerMetrics
+
+    /// - Parameters:
+    ///   - keys: where API keys are checked; nil only with `settings.requireAuth == false`.
+    public init(settings: ServerSettings, resources: StepResources, keys: (any KeyStore)?) throws {
+        try settings.validate()
+        if settings.requireAuth && keys == nil {
+            throw RetouchError(.invalidArgument, "authentication is on but no key store was given")
+        }
+        self.settings = settings
+        self.resources = resources
+        self.keys = settings.requireAuth ? keys : nil
+        limiter = WorkLimiter(workers: settings.workers, queue: settings.queue)
+        metrics = ServerMetrics()
+    }
+
+    /// The router with every route and middleware, and the list of routes it holds.
+    public func makeRouter() -> (router: Router<APIRequestContext>, routes: [RouteSpec]) {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: AccessMiddleware(metrics: metrics))
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: AuthMiddleware(keys: keys))
+        let routes = RouteRecorder(router)
+        addOperationsRoutes(routes)
+        addImageRoutes(routes)
+        return (router, routes.routes)
+    }
+
+    /// The server on `settings.host:settings.port`, running `services` (workers, purgers) beside it.
+    /// On graceful shutdown the server stops accepting and finishes the requests in flight first;
+    /// then the services stop, in reverse order.
+    public func makeApplication(logger: Logger, services: [any Service] = [],
+                                onRunning: @escaping @Sendable (_ port: Int) -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(router: makeRouter().router,
+                    configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "retouch"),
+                    services: services,
+                    onServerRunning: { channel in onRunning(channel.localAddress?.port ?? 0) },
+                    logger: logger)
+    }
+
+    /// Reads a request body, refusing one over the limit before reading it when its length is declared.
+    func collectBody(_ request: Request) async throws -> ByteBuffer {
+        let limit = settings.maxBodyBytes
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw Self.bodyTooLarge(declared, limit)
+        }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw Self.bodyTooLarge(nil, limit)
+        }
+    }
+
+    private static func bodyTooLarge(_ size: Int?, _ limit: Int) -> APIError {
+        let what = size.map { "is \($0) bytes" } ?? "is larger"
+        return APIError(.contentTooLarge, "payload_too_large",
+                        "the request body \(what), over this server's limit of \(limit) bytes (--max-body-mb); "
+                        + "send a smaller image")
+    }
+
+    static func queryPairs(_ request: Request) -> [(String, String)] {
+        request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+    }
+}
+
+/// A route as registered: what the OpenAPI document must list.
+public struct RouteSpec: Sendable, Hashable, CustomStringConvertible {
+    public var method: String
+    public var path: String
+    public var description: String { "\(method) \(path)" }
+}
+
+/// Registers routes on the router and remembers each one, so the OpenAPI test compares the
+/// document against what the router really holds.
+final class RouteRecorder {
+    let router: Router<APIRequestContext>
+    private(set) var routes: [RouteSpec] = []
+
+    init(_ router: Router<APIRequestContext>) { self.router = router }
+
+    func on(_ method: HTTPRequest.Method, _ path: String,
+            _ handler: @escaping @Sendable (Request, APIRequestContext) async throws -> Response) {
+        router.on(RouterPath(path), method: method, use: handler)
+        routes.append(RouteSpec(method: method.rawValue, path: path))
+    }
+}

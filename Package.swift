@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "RetouchCore", targets: ["RetouchCore"]),
         .library(name: "RetouchCodecs", targets: ["RetouchCodecs"]),
         .library(name: "RetouchOps", targets: ["RetouchOps"]),
+        .library(name: "RetouchInference", targets: ["RetouchInference"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,8 +30,10 @@ let package = Package(
         .target(name: "RetouchCodecs",
                 dependencies: ["RetouchCore", "CTurboJPEG", "CPNG", "CWebP", "CLCMS2"],
                 swiftSettings: optimise),
+        // ONNX Runtime loaded at run time (dlopen), the model catalog and checksums.
+        .target(name: "RetouchInference", dependencies: ["RetouchCore"], swiftSettings: optimise),
         // Named image operations (resample, upscale, ...) and the registry every front end reads.
-        .target(name: "RetouchOps", dependencies: ["RetouchCore"], swiftSettings: optimise),
+        .target(name: "RetouchOps", dependencies: ["RetouchCore", "RetouchInference"], swiftSettings: optimise),
         .executableTarget(name: "retouch",
                           dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -39,5 +42,6 @@ let package = Package(
         .testTarget(name: "RetouchCoreTests", dependencies: ["RetouchCore"]),
         .testTarget(name: "RetouchCodecsTests", dependencies: ["RetouchCodecs", "CLCMS2"]),
         .testTarget(name: "RetouchOpsTests", dependencies: ["RetouchOps", "RetouchCodecs"]),
+        .testTarget(name: "RetouchInferenceTests", dependencies: ["RetouchInference", "RetouchOps"]),
     ]
 )

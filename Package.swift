@@ -35,7 +35,7 @@ let package = Package(
         // Named image operations (resample, upscale, ...) and the registry every front end reads.
         .target(name: "RetouchOps", dependencies: ["RetouchCore", "RetouchInference"], swiftSettings: optimise),
         .executableTarget(name: "retouch",
-                          dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps",
+                          dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchInference",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimise),
 

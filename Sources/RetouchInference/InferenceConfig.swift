@@ -61,7 +61,7 @@ public struct InferenceConfig: Sendable, Hashable {
         return config
     }
 
-    static func defaultModelsDirectory() -> String {
+    public static func defaultModelsDirectory() -> String {
         let fm = FileManager.default
         let local = (fm.currentDirectoryPath as NSString).appendingPathComponent("models")
         if fm.fileExists(atPath: local) { return local }

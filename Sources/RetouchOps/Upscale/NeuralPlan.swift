@@ -34,10 +34,16 @@ struct NeuralPlan: Sendable {
         case 4: candidates = [NeuralPlan(models: [gan]), NeuralPlan(models: [waifu2x, waifu2x])]
         default: throw RetouchError(.invalidArgument, "auto upscales by 2, 3 or 4, not \(scale)")
         }
-        let usable = candidates.filter { $0.models.allSatisfy(isInstalled) }
-        guard let cheapest = usable.min(by: { $0.estimatedSeconds(for: inputSize) < $1.estimatedSeconds(for: inputSize) }) else {
+        // Installation is checked only for plans that could be chosen: checking hashes a file.
+        if let plan = candidates.first(where: {
+            $0.estimatedSeconds(for: inputSize) <= budgetSeconds && $0.models.allSatisfy(isInstalled)
+        }) {
+            return plan
+        }
+        let byCost = candidates.sorted { $0.estimatedSeconds(for: inputSize) < $1.estimatedSeconds(for: inputSize) }
+        guard let cheapest = byCost.first(where: { $0.models.allSatisfy(isInstalled) }) else {
             throw RetouchError(.modelMissing, "auto needs waifu2x-photo; run scripts/install_models.sh")
         }
-        return usable.first { $0.estimatedSeconds(for: inputSize) <= budgetSeconds } ?? cheapest
+        return cheapest
     }
 }

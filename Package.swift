@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "RetouchCore", targets: ["RetouchCore"]),
         .library(name: "RetouchCodecs", targets: ["RetouchCodecs"]),
         .library(name: "RetouchOps", targets: ["RetouchOps"]),
+        .library(name: "RetouchInference", targets: ["RetouchInference"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,13 +36,15 @@ let package = Package(
         .target(name: "RetouchCodecs",
                 dependencies: ["RetouchCore", "CTurboJPEG", "CPNGBridge", "CWebP", "CLCMS2", "CZlib"],
                 swiftSettings: optimise),
+        // ONNX Runtime loaded at run time (dlopen), the model catalog and checksums.
+        .target(name: "RetouchInference", dependencies: ["RetouchCore"], swiftSettings: optimise),
         // Named image operations (resample, upscale, ...) and the registry every front end reads.
-        .target(name: "RetouchOps", dependencies: ["RetouchCore"], swiftSettings: optimise),
+        .target(name: "RetouchOps", dependencies: ["RetouchCore", "RetouchInference"], swiftSettings: optimise),
         // Steps, routing, batch runs, QA, cost and A/B experiments over the operations.
-        .target(name: "RetouchPipeline", dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps"],
+        .target(name: "RetouchPipeline", dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchInference"],
                 swiftSettings: optimise),
         .executableTarget(name: "retouch",
-                          dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchPipeline",
+                          dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchInference", "RetouchPipeline",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimise),
         // Times our codecs and resampling on real photos (bench/run.sh compares with peers).
@@ -52,6 +55,7 @@ let package = Package(
         .testTarget(name: "RetouchCodecsTests",
                     dependencies: ["RetouchCodecs", "CLCMS2", "CTurboJPEG", "CWebP", "CZlib"]),
         .testTarget(name: "RetouchOpsTests", dependencies: ["RetouchOps", "RetouchCodecs"]),
+        .testTarget(name: "RetouchInferenceTests", dependencies: ["RetouchInference", "RetouchOps"]),
         .testTarget(name: "RetouchPipelineTests", dependencies: ["RetouchPipeline"]),
         .testTarget(name: "RetouchCLITests", dependencies: ["retouch", "RetouchCodecs"]),
     ]

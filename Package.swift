@@ -35,6 +35,9 @@ let package = Package(
                           dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimise),
+        // Times the inpainting engines on PNM files for bench/inpaint (no codecs involved).
+        .executableTarget(name: "inpaint-bench", dependencies: ["RetouchCore", "RetouchOps"],
+                          path: "bench/inpaint/harness", swiftSettings: optimise),
 
         .testTarget(name: "RetouchCoreTests", dependencies: ["RetouchCore"]),
         .testTarget(name: "RetouchCodecsTests", dependencies: ["RetouchCodecs", "CLCMS2"]),

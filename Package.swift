@@ -22,25 +22,40 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CLCMS2", pkgConfig: "lcms2", providers: [.apt(["liblcms2-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libpng's full API reports errors by longjmp, which Swift frames cannot survive; this
+        // C target holds the setjmp. The simplified png_image API is not enough: it hands back
+        // 16-bit data linear and premultiplied, writes 16-bit files as gamma 1.0, and has no
+        // compression level.
+        .target(name: "CPNGBridge", dependencies: ["CPNG"]),
 
         // Pixels, geometry, tiling, metrics. Knows nothing of files, HTTP or SQL.
         .target(name: "RetouchCore", swiftSettings: optimise),
         // Bytes <-> pixels: JPEG, PNG, WebP, EXIF orientation, ICC -> sRGB, limits, atomic writes.
         .target(name: "RetouchCodecs",
-                dependencies: ["RetouchCore", "CTurboJPEG", "CPNG", "CWebP", "CLCMS2"],
+                dependencies: ["RetouchCore", "CTurboJPEG", "CPNGBridge", "CWebP", "CLCMS2", "CZlib"],
                 swiftSettings: optimise),
         // Named image operations (resample, upscale, ...) and the registry every front end reads.
         .target(name: "RetouchOps", dependencies: ["RetouchCore"], swiftSettings: optimise),
+        // Steps, routing, batch runs, QA, cost and A/B experiments over the operations.
+        .target(name: "RetouchPipeline", dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps"],
+                swiftSettings: optimise),
         .executableTarget(name: "retouch",
-                          dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps",
+                          dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchPipeline",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimise),
+        // Times our codecs and resampling on real photos (bench/run.sh compares with peers).
+        .executableTarget(name: "retouch-bench", dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps"],
+                          path: "bench/harness", swiftSettings: optimise),
         // Times the inpainting engines on PNM files for bench/inpaint (no codecs involved).
         .executableTarget(name: "inpaint-bench", dependencies: ["RetouchCore", "RetouchOps"],
                           path: "bench/inpaint/harness", swiftSettings: optimise),
 
         .testTarget(name: "RetouchCoreTests", dependencies: ["RetouchCore"]),
-        .testTarget(name: "RetouchCodecsTests", dependencies: ["RetouchCodecs", "CLCMS2"]),
+        .testTarget(name: "RetouchCodecsTests",
+                    dependencies: ["RetouchCodecs", "CLCMS2", "CTurboJPEG", "CWebP", "CZlib"]),
         .testTarget(name: "RetouchOpsTests", dependencies: ["RetouchOps", "RetouchCodecs"]),
+        .testTarget(name: "RetouchPipelineTests", dependencies: ["RetouchPipeline"]),
+        .testTarget(name: "RetouchCLITests", dependencies: ["retouch", "RetouchCodecs"]),
     ]
 )

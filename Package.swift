@@ -50,6 +50,9 @@ let package = Package(
         // Times our codecs and resampling on real photos (bench/run.sh compares with peers).
         .executableTarget(name: "retouch-bench", dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps"],
                           path: "bench/harness", swiftSettings: optimise),
+        // Times the inpainting engines on PNM files for bench/inpaint (no codecs involved).
+        .executableTarget(name: "inpaint-bench", dependencies: ["RetouchCore", "RetouchOps"],
+                          path: "bench/inpaint/harness", swiftSettings: optimise),
 
         .testTarget(name: "RetouchCoreTests", dependencies: ["RetouchCore"]),
         .testTarget(name: "RetouchCodecsTests",

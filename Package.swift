@@ -11,9 +11,13 @@ let package = Package(
         .library(name: "RetouchCore", targets: ["RetouchCore"]),
         .library(name: "RetouchCodecs", targets: ["RetouchCodecs"]),
         .library(name: "RetouchOps", targets: ["RetouchOps"]),
+        .library(name: "RetouchJobs", targets: ["RetouchJobs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, found through pkg-config.
@@ -31,6 +35,12 @@ let package = Package(
                 swiftSettings: optimise),
         // Named image operations (resample, upscale, ...) and the registry every front end reads.
         .target(name: "RetouchOps", dependencies: ["RetouchCore"], swiftSettings: optimise),
+        // Durable jobs and blobs (SQLite or PostgreSQL, a shared directory). Knows nothing of HTTP or pixels.
+        .target(name: "RetouchJobs",
+                dependencies: ["RetouchCore",
+                               .product(name: "GRDB", package: "GRDB.swift"),
+                               .product(name: "PostgresNIO", package: "postgres-nio"),
+                               .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "retouch",
                           dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -40,5 +50,7 @@ let package = Package(
         .testTarget(name: "RetouchCodecsTests", dependencies: ["RetouchCodecs", "CLCMS2"]),
         .testTarget(name: "RetouchOpsTests", dependencies: ["RetouchOps", "RetouchCodecs"]),
         .testTarget(name: "RetouchCLITests", dependencies: ["retouch", "RetouchCodecs"]),
+        .testTarget(name: "RetouchJobsTests",
+                    dependencies: ["RetouchJobs", .product(name: "PostgresNIO", package: "postgres-nio")]),
     ]
 )

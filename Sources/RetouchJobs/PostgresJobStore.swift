@@ -11,9 +11,11 @@ public final class PostgresJobStore: JobStore {
     private let runner: Task<Void, Never>
     private let logger: Logger
 
-    /// Connects to `url` and creates the tables in `schema` when missing.
-    public init(url: String, schema: String = "public",
-                logger: Logger = Logger(label: "retouch.jobs.postgres")) async throws {
+    /// Connects to `url` and creates the tables in `schema` when missing. Fails when the server
+    /// does not answer within `connectTimeoutSeconds` (the client itself would keep retrying).
+    /// The default logger reports errors only; pass one to see the connection pool's own messages.
+    public init(url: String, schema: String = "public", connectTimeoutSeconds: Double = 15,
+                logger: Logger = PostgresJobStore.quietLogger) async throws {
         let schema = try PostgresSchema.validName(schema)
         let client = PostgresClient(configuration: try PostgresURL.configuration(url, schema: schema),
                                     backgroundLogger: logger)
@@ -21,9 +23,11 @@ public final class PostgresJobStore: JobStore {
         self.logger = logger
         runner = Task { await client.run() }
         do {
-            try await client.withTransaction(logger: logger) { connection in
-                for statement in PostgresSchema.statements(schema: schema) {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            try await Self.withTimeout(seconds: connectTimeoutSeconds) {
+                try await client.withTransaction(logger: logger) { connection in
+                    for statement in PostgresSchema.statements(schema: schema) {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
                 }
             }
         } catch {
@@ -31,6 +35,12 @@ public final class PostgresJobStore: JobStore {
             throw RetouchError(.io, "cannot set up the job store in \(PostgresURL.redacted(url)): "
                                + "\(Self.describe(error)); is the server running and the URL right?")
         }
+    }
+
+    public static var quietLogger: Logger {
+        var logger = Logger(label: "retouch.jobs.postgres")
+        logger.logLevel = .error
+        return logger
     }
 
     public func create(_ job: NewJob, idempotencyKey: String?) async throws -> (job: Job, created: Bool) {
@@ -392,6 +402,23 @@ extension PostgresJobStore {
                 resultBlob: try row["result_blob"].decode(String?.self).map(BlobKey.init(validating:)),
                 resultJSON: try row["result_json"].decode(String?.self),
                 error: try row["error"].decode(String?.self))
+    }
+
+    private struct Timeout: Error, CustomStringConvertible {
+        var seconds: Double
+        var description: String { "no answer within \(seconds) s" }
+    }
+
+    private static func withTimeout(seconds: Double, _ work: @escaping @Sendable () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask(operation: work)
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                throw Timeout(seconds: seconds)
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
     }
 
     /// PSQLError's plain description hides the server's message; the reflection carries it.

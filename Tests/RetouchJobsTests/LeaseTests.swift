@@ -47,12 +47,14 @@ import Testing
     func aDeadWorkersJobGoesToAnotherWhichDoesOnlyWhatIsLeft(backend: Backend) async throws {
         try await withStore(backend) { store in
             let job = try await store.create(newJob(items: 3), idempotencyKey: nil).job
-            _ = try #require(try await store.claim(workerID: "dies", leaseSeconds: 1))
+            _ = try #require(try await store.claim(workerID: "dies", leaseSeconds: 30))
             #expect(try await store.completeItem(jobID: job.id, index: 0, workerID: "dies",
                                                  resultBlob: blobKey(100), resultJSON: #"{"by":"dies"}"#))
             // While the lease holds, nobody else gets the job.
             #expect(try await store.claim(workerID: "other", leaseSeconds: 30) == nil)
-            try await sleep(seconds: 1.3)
+            // Its last heartbeat leaves a short lease, then the worker dies.
+            _ = try await store.heartbeat(jobID: job.id, workerID: "dies", leaseSeconds: 0.3)
+            try await sleep(seconds: 0.6)
 
             let resumed = try #require(try await store.claim(workerID: "takes-over", leaseSeconds: 30))
             #expect(resumed.id == job.id && resumed.attempts == 2 && resumed.leaseOwner == "takes-over")
@@ -114,15 +116,23 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
-    func heartbeatsKeepTheLease(backend: Backend) async throws {
+    func aHeartbeatSetsTheLeaseFromNow(backend: Backend) async throws {
         try await withStore(backend) { store in
-            let job = try await store.create(newJob(), idempotencyKey: nil).job
-            _ = try #require(try await store.claim(workerID: "w", leaseSeconds: 1))
-            #expect(try await store.heartbeat(jobID: job.id, workerID: "w", leaseSeconds: 30) == .renewed)
-            try await sleep(seconds: 1.3)
+            let job = try await store.create(newJob(items: 2), idempotencyKey: nil).job
+            let claimed = try #require(try await store.claim(workerID: "w", leaseSeconds: 5))
+            let claimedUntil = try #require(claimed.leaseExpiresAt)
+            #expect(try await store.heartbeat(jobID: job.id, workerID: "w", leaseSeconds: 60) == .renewed)
+            let extended = try #require(try await store.get(job.id)?.leaseExpiresAt)
+            #expect(extended.timeIntervalSince(claimedUntil) > 50)
             #expect(try await store.claim(workerID: "other", leaseSeconds: 30) == nil)
             #expect(try await store.completeItem(jobID: job.id, index: 0, workerID: "w",
                                                  resultBlob: nil, resultJSON: #"{"faces":0}"#))
+
+            // A short renewal is honoured too: once it runs out, the job moves on.
+            _ = try await store.heartbeat(jobID: job.id, workerID: "w", leaseSeconds: 0.3)
+            try await sleep(seconds: 0.6)
+            let next = try #require(try await store.claim(workerID: "other", leaseSeconds: 30))
+            #expect(next.items.map(\.state) == [.succeeded, .pending])
             await expectError(.notFound) {
                 _ = try await store.heartbeat(jobID: "missing", workerID: "w", leaseSeconds: 30)
             }

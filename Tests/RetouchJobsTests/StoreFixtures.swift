@@ -54,7 +54,7 @@ private func dropSchema(_ schema: String, url: String) async throws {
     let configuration = PostgresClient.Configuration(
         host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
         password: components.password, database: String(components.path.dropFirst()), tls: .disable)
-    let client = PostgresClient(configuration: configuration, backgroundLogger: Logger(label: "test"))
+    let client = PostgresClient(configuration: configuration, backgroundLogger: PostgresJobStore.quietLogger)
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await client.run() }
         try await client.query("DROP SCHEMA \(unescaped: schema) CASCADE")

@@ -24,8 +24,9 @@ import Foundation
 /// job fails with an error saying so, so a job that kills every worker cannot loop forever.
 ///
 /// Every write a worker makes (`heartbeat`, `completeItem`, `failItem`, `finish`, `release`) runs
-/// in one transaction that first checks, on the locked job row, that the caller still holds an
-/// unexpired lease, and throws `.leaseLost` otherwise. A worker that was paused past its lease
+/// in one transaction that first locks the job (PostgreSQL: its row, `SELECT ... FOR UPDATE`;
+/// SQLite: the database's single write lock), checks that the caller still holds an unexpired
+/// lease, and throws `.leaseLost` otherwise. A worker that was paused past its lease
 /// and wakes up cannot write anything, because the check and the write are atomic.
 ///
 /// That alone still lets two workers process the same item (the old one up to the moment its
@@ -59,8 +60,9 @@ public protocol JobStore: Sendable {
     /// holds it: the worker must then drop the job without writing anything.
     func heartbeat(jobID: String, workerID: String, leaseSeconds: Double) async throws -> LeaseRenewal
 
-    /// Records an item's result. Returns false, changing nothing, when the item already has an
-    /// outcome (a retry, or another worker was first). Throws `.leaseLost` without a valid lease.
+    /// Records an item's result; put `resultBlob` in the blob store first, so a recorded key always
+    /// names stored bytes. Returns false, changing nothing, when the item already has an outcome
+    /// (a retry, or another worker was first). Throws `.leaseLost` without a valid lease.
     @discardableResult
     func completeItem(jobID: String, index: Int, workerID: String,
                       resultBlob: BlobKey?, resultJSON: String?) async throws -> Bool

@@ -83,7 +83,7 @@ public final class PostgresJobStore: JobStore {
     }
 
     public func get(_ id: String) async throws -> Job? {
-        try await transaction("read job \(id)") { db in try await self.fetchJob(db, id) }
+        try await connection("read job \(id)") { db in try await self.fetchJob(db, id) }
     }
 
     public func list(_ query: JobQuery) async throws -> JobPage {
@@ -93,7 +93,7 @@ public final class PostgresJobStore: JobStore {
             return seq
         }
         let states = query.states.map { $0.map(\.rawValue) }
-        let rows = try await transaction("list jobs") { db in
+        let rows = try await connection("list jobs") { db in
             try await self.rows(db, """
                 SELECT seq, \(unescaped: Self.summaryColumns) FROM jobs
                 WHERE owner = \(query.owner)
@@ -221,7 +221,7 @@ public final class PostgresJobStore: JobStore {
     }
 
     public func counts() async throws -> JobCounts {
-        try await transaction("count jobs") { db in
+        try await connection("count jobs") { db in
             var byState = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
             for row in try await self.rows(db, "SELECT state, count(*) AS n FROM jobs GROUP BY state") {
                 if let state = JobState(rawValue: try row["state"].decode(String.self)) {
@@ -239,7 +239,8 @@ public final class PostgresJobStore: JobStore {
     public func purgeExpired(now: Date) async throws -> [BlobKey] {
         try await transaction("purge expired jobs") { db in
             let ids = try await self.rows(db, """
-                SELECT id FROM jobs WHERE expires_at IS NOT NULL AND expires_at <= \(now) FOR UPDATE
+                SELECT id FROM jobs WHERE expires_at IS NOT NULL AND expires_at <= \(now)
+                FOR UPDATE SKIP LOCKED
                 """).map { try $0["id"].decode(String.self) }
             if ids.isEmpty { return [] }
             let candidates = try await self.rows(db, """
@@ -280,7 +281,8 @@ extension PostgresJobStore {
         }
     }
 
-    /// Like `transaction`, for a single statement that is atomic on its own.
+    /// Like `transaction`, for a single statement that is atomic on its own, or reads (which in
+    /// READ COMMITTED see a fresh snapshot per statement whether in a transaction or not).
     private func connection<T>(_ action: String, _ body: (PostgresConnection) async throws -> sending T)
         async throws -> sending T {
         do {

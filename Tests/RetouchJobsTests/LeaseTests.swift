@@ -44,6 +44,37 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func storesOpenedSeparatelyShareOneQueueWithoutDoubleClaims(backend: Backend) async throws {
+        try await withStores(backend, count: 3) { stores in
+            let perStore = 15
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for store in stores {
+                    group.addTask { for _ in 0..<perStore { _ = try await store.create(newJob(), idempotencyKey: nil) } }
+                }
+                try await group.waitForAll()
+            }
+            let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
+                for (n, store) in (stores + stores).enumerated() {
+                    group.addTask {
+                        var mine: [String] = []
+                        while let job = try await store.claim(workerID: "w\(n)", leaseSeconds: 60) {
+                            try await store.completeItem(jobID: job.id, index: 0, workerID: "w\(n)",
+                                                         resultBlob: blobKey(n), resultJSON: nil)
+                            _ = try await store.finish(jobID: job.id, workerID: "w\(n)", state: .succeeded, error: nil)
+                            mine.append(job.id)
+                        }
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            let total = perStore * stores.count
+            #expect(claimed.count == total && Set(claimed).count == total)
+            #expect(try await stores[0].counts().byState[.succeeded] == total)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func aDeadWorkersJobGoesToAnotherWhichDoesOnlyWhatIsLeft(backend: Backend) async throws {
         try await withStore(backend) { store in
             let job = try await store.create(newJob(items: 3), idempotencyKey: nil).job

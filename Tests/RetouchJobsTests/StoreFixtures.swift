@@ -21,32 +21,38 @@ struct MissingTestDatabase: Error, CustomStringConvertible {
 /// A fresh, empty store for one test: a new SQLite file, or a new schema in the test database
 /// (dropped afterwards), so tests running in parallel never see each other's jobs.
 func withStore(_ backend: Backend, _ body: (any JobStore) async throws -> Void) async throws {
+    try await withStores(backend, count: 1) { stores in try await body(stores[0]) }
+}
+
+/// `count` stores opened separately on one fresh database, as separate processes would open it.
+func withStores(_ backend: Backend, count: Int, _ body: ([any JobStore]) async throws -> Void) async throws {
     switch backend {
     case .sqlite:
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("retouch-jobs-\(UUID().uuidString)", isDirectory: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteJobStore(path: directory.appendingPathComponent("jobs.sqlite").path)
-        try await closing(store, body)
+        let path = directory.appendingPathComponent("jobs.sqlite").path
+        try await closing(try (0..<count).map { _ in try SQLiteJobStore(path: path) }, body)
     case .postgres:
         guard let url = ProcessInfo.processInfo.environment["RETOUCH_TEST_POSTGRES_URL"] else {
             throw MissingTestDatabase()
         }
         let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let store = try await PostgresJobStore(url: url, schema: schema)
-        try await closing(store, body)
+        var stores: [any JobStore] = []
+        for _ in 0..<count { stores.append(try await PostgresJobStore(url: url, schema: schema)) }
+        try await closing(stores, body)
         try await dropSchema(schema, url: url)
     }
 }
 
-private func closing(_ store: any JobStore, _ body: (any JobStore) async throws -> Void) async throws {
+private func closing(_ stores: [any JobStore], _ body: ([any JobStore]) async throws -> Void) async throws {
     do {
-        try await body(store)
+        try await body(stores)
     } catch {
-        try? await store.close()
+        for store in stores { try? await store.close() }
         throw error
     }
-    try await store.close()
+    for store in stores { try await store.close() }
 }
 
 private func dropSchema(_ schema: String, url: String) async throws {

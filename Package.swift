@@ -12,9 +12,13 @@ let package = Package(
         .library(name: "RetouchCodecs", targets: ["RetouchCodecs"]),
         .library(name: "RetouchOps", targets: ["RetouchOps"]),
         .library(name: "RetouchInference", targets: ["RetouchInference"]),
+        .library(name: "RetouchJobs", targets: ["RetouchJobs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, found through pkg-config.
@@ -43,6 +47,12 @@ let package = Package(
         // Steps, routing, batch runs, QA, cost and A/B experiments over the operations.
         .target(name: "RetouchPipeline", dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchInference"],
                 swiftSettings: optimise),
+        // Durable jobs and blobs (SQLite or PostgreSQL, a shared directory). Knows nothing of HTTP or pixels.
+        .target(name: "RetouchJobs",
+                dependencies: ["RetouchCore",
+                               .product(name: "GRDB", package: "GRDB.swift"),
+                               .product(name: "PostgresNIO", package: "postgres-nio"),
+                               .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "retouch",
                           dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchInference", "RetouchPipeline",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -61,5 +71,7 @@ let package = Package(
         .testTarget(name: "RetouchInferenceTests", dependencies: ["RetouchInference", "RetouchOps"]),
         .testTarget(name: "RetouchPipelineTests", dependencies: ["RetouchPipeline"]),
         .testTarget(name: "RetouchCLITests", dependencies: ["retouch", "RetouchCodecs"]),
+        .testTarget(name: "RetouchJobsTests",
+                    dependencies: ["RetouchJobs", .product(name: "PostgresNIO", package: "postgres-nio")]),
     ]
 )

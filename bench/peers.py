@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Times the operations retouch-bench times, with Pillow and libvips (pyvips), in-process.
+"""Times the operations retouch-bench times, in-process, with the tools a user would
+otherwise pick: Pillow and libvips (pyvips) for codecs and resampling, scikit-image for
+PSNR/SSIM.
 
 Prints one JSON line per measurement, in the harness's format plus a "tool" field.
 libvips threads come from VIPS_CONCURRENCY, so bench/run.sh starts this once per thread count;
-Pillow is single-threaded and is timed only with --pillow.
+Pillow and scikit-image are single-threaded.
 
-usage: peers.py DATA_DIR --runs N [--pillow] [--vips]
+usage: peers.py DATA_DIR --runs N [--pillow] [--vips] [--skimage]
 """
 import argparse
 import io
@@ -17,13 +19,15 @@ import time
 
 def measure(tool, op, size_in, size_out, threads, runs, body):
     body()
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         body()
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - cpu_start) * 1000)
     print(json.dumps({"tool": tool, "op": op, "input": size_in, "output": size_out, "threads": threads,
-                      "median_ms": statistics.median(times), "min_ms": min(times), "runs": runs}), flush=True)
+                      "median_ms": statistics.median(times), "min_ms": min(times),
+                      "cpu_ms": statistics.median(cpu), "runs": runs}), flush=True)
 
 
 def pillow_cases(data, runs):
@@ -68,17 +72,46 @@ def vips_cases(data, runs):
                 lambda image=image, factor=factor: image.resize(factor, kernel="lanczos3").write_to_memory())
 
 
+def skimage_cases(data, runs):
+    import numpy as np
+    from PIL import Image
+    from skimage.metrics import peak_signal_noise_ratio, structural_similarity
+    small = Image.open(f"{data}/photo-1200x800.jpg").convert("RGB")
+    half = small.resize((small.width // 2, small.height // 2), Image.LANCZOS)
+    a = np.asarray(small)
+    b = np.asarray(half.resize(small.size, Image.LANCZOS))
+    size = f"{small.width}x{small.height}"
+
+    def luma(image):
+        rgb = image.astype(np.float64)
+        return 16 + (65.481 * rgb[..., 0] + 128.553 * rgb[..., 1] + 24.966 * rgb[..., 2]) / 255
+
+    def ssim(x, y, channel_axis):
+        return structural_similarity(x, y, gaussian_weights=True, sigma=1.5, use_sample_covariance=False,
+                                     data_range=255, channel_axis=channel_axis)
+
+    # Y is computed inside the timed call, as retouch computes it inside Metrics.
+    measure("scikit-image", "psnr-rgb", size, size, 1, runs, lambda: peak_signal_noise_ratio(a, b, data_range=255))
+    measure("scikit-image", "psnr-y", size, size, 1, runs,
+            lambda: peak_signal_noise_ratio(luma(a), luma(b), data_range=255))
+    measure("scikit-image", "ssim-rgb", size, size, 1, runs, lambda: ssim(a, b, -1))
+    measure("scikit-image", "ssim-y", size, size, 1, runs, lambda: ssim(luma(a), luma(b), None))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("data")
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--pillow", action="store_true")
     parser.add_argument("--vips", action="store_true")
+    parser.add_argument("--skimage", action="store_true")
     args = parser.parse_args()
     if args.pillow:
         pillow_cases(args.data, args.runs)
     if args.vips:
         vips_cases(args.data, args.runs)
+    if args.skimage:
+        skimage_cases(args.data, args.runs)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ public struct Pipeline: Sendable {
         case "encode": return EncodeStep(config: config, outputDir: outputDir)
         case "upscale":
             return UpscaleStep(upscaler: try resources.upscalers.lookup(config.upscaleModel), scale: config.upscaleScale)
+        case "inpaint": return try InpaintStep(config: config)
         case "qa":
             return QAStep(expectedScale: expectedScale, maxSeam: config.qaMaxSeam, maxResidual: config.qaMaxResidual,
                           residualProbability: nil)

@@ -1,9 +1,11 @@
+import RetouchInference
 import RetouchOps
 import RetouchPipeline
 
-/// The registries every command reads; built once per process.
+/// The registries this process uses, built once from the standard assembly.
 enum Registries {
-    static let upscalers = Registry(kind: "upscale model", ResamplerUpscalers.all)
+    static let inference = StandardRegistries.inferenceConfigFromEnvironment()
+    static let upscalers = StandardRegistries.upscalers(inference: inference)
 
     static func stepResources() throws -> StepResources {
         StepResources(upscalers: upscalers)

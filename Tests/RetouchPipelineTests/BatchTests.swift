@@ -113,3 +113,29 @@ func upscaleOnly(_ scale: Int = 2) -> PipelineConfig {
     for y in 20..<40 { for x in 20..<40 { for c in 0..<3 { scarred[x, y, c] = 250 } } }
     #expect(SeamScore.measure(scarred, filled: mask) > 1)
 }
+
+@Test func masksFromTheMaskFolderRemoveObjects() async throws {
+    let root = NSTemporaryDirectory() + "retouch-masks-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: root + "/in", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: root + "/masks", withIntermediateDirectories: true)
+    // A smooth gradient with a red square "photobomber"; the mask (drawn at half size) covers it.
+    var photo = Image8(width: 64, height: 48, channels: 3) { x, y, c in UInt8(60 + x + y + c * 20) }
+    for y in 16..<28 { for x in 20..<34 { photo[x, y, 0] = 250; photo[x, y, 1] = 10; photo[x, y, 2] = 10 } }
+    try ImageFile.write(Image(photo), to: root + "/in/shop.png")
+    try ImageFile.write(Image(photo), to: root + "/in/plain.png")
+    let mask = Image8(width: 32, height: 24, channels: 1) { x, y, _ in (9..<18).contains(x) && (7..<15).contains(y) ? 255 : 0 }
+    try ImageFile.write(Image(mask), to: root + "/masks/shop_mask.png")
+
+    var config = PipelineConfig()
+    config.steps = ["decode", "inpaint", "qa", "encode"]
+    config.maskDir = root + "/masks"
+    config.outputFormat = "png"
+    let records = try await runBatch(root + "/in", root + "/out", config)
+    #expect(records.allSatisfy { $0.status == .processed && $0.verdict == .approved }, "\(records)")
+    let cleaned = try ImageFile.read(root + "/out/shop.png").pixels.eightBit
+    let untouched = try ImageFile.read(root + "/out/plain.png").pixels.eightBit
+    #expect(untouched == photo)
+    for y in 16..<28 { for x in 20..<34 {
+        #expect(abs(Int(cleaned[x, y, 0]) - Int(60 + x + y)) < 12, "pixel \(x),\(y) still red")
+    } }
+}

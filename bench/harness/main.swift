@@ -23,6 +23,7 @@ do {
         let large = try PPM.read("\(data)/photo-2400x1600.ppm")
         let threads = allCores > 1 ? [1, allCores] : [1]
         ResampleCases.run(small: small, large: large, threads: threads, runs: runs)
+        try MetricCases.run(small: small, runs: runs)
     }
 } catch {
     FileHandle.standardError.write(Data("retouch-bench: \(error)\n".utf8))

@@ -11,16 +11,8 @@ public enum Metrics {
     /// Peak signal-to-noise ratio in dB: 10 log10(255² / MSE). Identical images give
     /// `+infinity` (callers print it as "inf").
     public static func psnr(_ a: Image8, _ b: Image8, onY: Bool = false, crop: Int = 0) throws -> Double {
-        let pair = try MetricPlanes.pair(a, b, onY: onY, crop: crop)
-        var squared = 0.0, count = 0
-        for (x, y) in zip(pair.reference, pair.candidate) {
-            for i in 0..<x.count {
-                let d = x[i] - y[i]
-                squared += d * d
-            }
-            count += x.count
-        }
-        let mse = squared / Double(count)
+        let planes = try MetricPlanes(a, b, onY: onY, crop: crop)
+        let mse = planes.squaredError() / Double(planes.count * planes.width * planes.height)
         return mse == 0 ? .infinity : 10 * log10(255 * 255 / mse)
     }
 
@@ -31,14 +23,14 @@ public enum Metrics {
     /// averaged without the 5-pixel border the window overhangs. Needs at least 11x11 pixels
     /// after the crop.
     public static func ssim(_ a: Image8, _ b: Image8, onY: Bool = false, crop: Int = 0) throws -> Double {
-        let pair = try MetricPlanes.pair(a, b, onY: onY, crop: crop)
-        guard pair.width >= SSIM.window && pair.height >= SSIM.window else {
+        let planes = try MetricPlanes(a, b, onY: onY, crop: crop)
+        guard planes.width >= SSIM.window && planes.height >= SSIM.window else {
             throw RetouchError(.invalidArgument,
                                "SSIM needs at least \(SSIM.window)x\(SSIM.window) pixels after cropping, "
-                                   + "got \(pair.width)x\(pair.height); use a smaller crop or larger images")
+                                   + "got \(planes.width)x\(planes.height); use a smaller crop or larger images")
         }
-        let scores = zip(pair.reference, pair.candidate).map { x, y in
-            SSIM.mean(x, y, width: pair.width, height: pair.height)
+        let scores = (0..<planes.count).map { k in
+            SSIM.mean(planes.plane(k, of: a), planes.plane(k, of: b), width: planes.width, height: planes.height)
         }
         return scores.reduce(0, +) / Double(scores.count)
     }

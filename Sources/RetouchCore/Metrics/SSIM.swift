@@ -32,23 +32,35 @@ enum SSIM {
     }
 
     /// Separable Gaussian blur with mirrored edges (the edge sample repeated, scipy's
-    /// "reflect"), columns then rows.
+    /// "reflect"), columns then rows. Each output row is built in a buffer padded by the
+    /// radius on both sides, so both passes are straight multiply-adds over whole rows.
     static func gaussian(_ plane: [Double], width: Int, height: Int) -> [Double] {
-        var vertical = [Double](repeating: 0, count: plane.count)
-        for y in 0..<height {
-            for (k, w) in weights.enumerated() {
-                let source = mirror(y + k - radius, height) * width
-                for x in 0..<width { vertical[y * width + x] += w * plane[source + x] }
-            }
-        }
         var out = [Double](repeating: 0, count: plane.count)
-        let columns = (-radius..<(width + radius)).map { mirror($0, width) }
-        for y in 0..<height {
-            let row = y * width
-            for x in 0..<width {
-                var sum = 0.0
-                for (k, w) in weights.enumerated() { sum += w * vertical[row + columns[x + k]] }
-                out[row + x] = sum
+        var padded = [Double](repeating: 0, count: width + 2 * radius)
+        plane.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { out in
+                padded.withUnsafeMutableBufferPointer { padded in
+                    guard let src = source.baseAddress, let dst = out.baseAddress, let pad = padded.baseAddress else {
+                        return
+                    }
+                    let middle = pad + radius
+                    for y in 0..<height {
+                        for x in 0..<width { middle[x] = 0 }
+                        for (k, w) in weights.enumerated() {
+                            let row = src + mirror(y + k - radius, height) * width
+                            for x in 0..<width { middle[x] += w * row[x] }
+                        }
+                        for r in 1...radius {
+                            middle[-r] = middle[r - 1]
+                            middle[width - 1 + r] = middle[width - r]
+                        }
+                        let row = dst + y * width
+                        for (k, w) in weights.enumerated() {
+                            let shifted = pad + k
+                            for x in 0..<width { row[x] += w * shifted[x] }
+                        }
+                    }
+                }
             }
         }
         return out

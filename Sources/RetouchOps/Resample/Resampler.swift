@@ -11,6 +11,8 @@ import RetouchCore
 ///   pixels does not fringe visible edges; pixels left fully transparent get colour 0.
 /// - Lanczos and bicubic overshoot is clamped to the sample range for integer data and kept
 ///   for float data.
+/// - Memory beyond the input and output: the vertical kernel's window of horizontally
+///   resampled rows per thread, never a full-size intermediate.
 /// - An unchanged size returns the image as it is; results do not depend on `threads`.
 public enum Resampler {
     /// Resizes to exactly `width` x `height`. `threads` 0 uses all cores. A zero or negative
@@ -50,6 +52,8 @@ public enum Resampler {
         case let buffer as Image8:
             NearestResize.resize(buffer, width: width, height: height, threads: threads) as! PixelBuffer<S>
         case let buffer as Image16:
+            NearestResize.resize(buffer, width: width, height: height, threads: threads) as! PixelBuffer<S>
+        case let buffer as ImageF:
             NearestResize.resize(buffer, width: width, height: height, threads: threads) as! PixelBuffer<S>
         default:
             NearestResize.resize(image, width: width, height: height, threads: threads)

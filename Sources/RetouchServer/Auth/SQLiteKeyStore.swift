@@ -67,7 +67,7 @@ public final class SQLiteKeyStore: KeyStore {
             }
         }
         guard let found else {
-            throw RetouchError(.invalidArgument, "no API key with id '\(id.prefix(40))'; `retouch keys list` shows the ids")
+            throw RetouchError(.notFound, "no API key with id '\(id.prefix(40))'; `retouch keys list` shows the ids")
         }
         return found
     }

@@ -76,19 +76,11 @@ extension APIError {
         case .corruptImage, .truncatedImage, .colorManagement: .unprocessableContent
         case .imageTooLarge: .contentTooLarge
         case .modelMissing: .serviceUnavailable
+        case .notFound: .notFound
+        case .conflict, .leaseLost: .conflict
         case .io, .encodeFailed, .inference: .internalServerError
-        default: Self.status(forCode: error.code.rawValue)
         }
         self.init(status, error.code.rawValue, error.message)
-    }
-
-    /// Codes that other layers add (the job store's), matched by their stable names.
-    private static func status(forCode code: String) -> HTTPResponse.Status {
-        switch code {
-        case "not_found": .notFound
-        case "conflict", "lease_lost": .conflict
-        default: .internalServerError
-        }
     }
 
     private static func fromFramework(_ status: HTTPResponse.Status, _ message: String?) -> APIError {

@@ -1,0 +1,27 @@
+import Foundation
+import RetouchInference
+import RetouchOps
+
+/// The one place the registries are assembled. The CLI, the server and workers all call this,
+/// so an operation or model registered in RetouchOps appears in every front end at once.
+public enum StandardRegistries {
+    /// Resamplers first (always available), then the neural models of the catalog.
+    public static func upscalers(inference: InferenceConfig) -> Registry<Upscaler> {
+        Registry(kind: "upscale model", ResamplerUpscalers.all + NeuralUpscalers.all(config: inference))
+    }
+
+    /// Where the neural runtime and models are (RETOUCH_MODELS_DIR, RETOUCH_ORT_LIBRARY, ...).
+    /// A malformed setting is reported and the defaults are used, so commands that need no model still run.
+    public static func inferenceConfigFromEnvironment() -> InferenceConfig {
+        do {
+            return try InferenceConfig.fromEnvironment()
+        } catch {
+            FileHandle.standardError.write(Data("retouch: \(error); using default inference settings\n".utf8))
+            return InferenceConfig(modelsDirectory: InferenceConfig.defaultModelsDirectory())
+        }
+    }
+
+    public static func stepResources(inference: InferenceConfig) -> StepResources {
+        StepResources(upscalers: upscalers(inference: inference))
+    }
+}

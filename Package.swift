@@ -78,7 +78,8 @@ let package = Package(
                           dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchInference", "RetouchPipeline",
                                          "RetouchServer",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                                         .product(name: "Logging", package: "swift-log")],
+                                         .product(name: "Logging", package: "swift-log"),
+                                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                           swiftSettings: optimise),
         // Times our codecs and resampling on real photos (bench/run.sh compares with peers).
         .executableTarget(name: "retouch-bench", dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps"],

@@ -1,4 +1,6 @@
+import Foundation
 import RetouchCore
+import RetouchJobs
 
 /// Where `serve`, `worker` and `keys` keep their state unless told otherwise: one folder
 /// beside where they run, so the three commands find the same database without configuration.
@@ -11,11 +13,17 @@ public enum DataLocations {
         db.hasPrefix("postgres://") || db.hasPrefix("postgresql://")
     }
 
-    /// The key store of a `--db` value.
-    public static func openKeyStore(_ db: String) throws -> any KeyStore {
-        if isPostgres(db) {
-            throw RetouchError(.invalidArgument, "API keys on PostgreSQL are not supported yet; use a SQLite --db path")
-        }
-        return try SQLiteKeyStore(path: db)
+    /// The key store of a `--db` value: the same database as the jobs.
+    public static func openKeyStore(_ db: String) async throws -> any KeyStore {
+        isPostgres(db) ? try await PostgresKeyStore(url: db) : try SQLiteKeyStore(path: db)
+    }
+
+    /// The job store of a `--db` value.
+    public static func openJobStore(_ db: String) async throws -> any JobStore {
+        isPostgres(db) ? try await PostgresJobStore(url: db) : try SQLiteJobStore(path: db)
+    }
+
+    public static func openBlobStore(_ directory: String) throws -> any BlobStore {
+        try DirectoryBlobStore(root: URL(fileURLWithPath: directory))
     }
 }

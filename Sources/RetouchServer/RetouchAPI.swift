@@ -12,12 +12,15 @@ public final class RetouchAPI: Sendable {
     public let settings: ServerSettings
     let resources: StepResources
     let keys: (any KeyStore)?
+    let jobs: JobServices?
     let limiter: WorkLimiter
     public let metrics: ServerMetrics
 
     /// - Parameters:
     ///   - keys: where API keys are checked; nil only with `settings.requireAuth == false`.
-    public init(settings: ServerSettings, resources: StepResources, keys: (any KeyStore)?) throws {
+    ///   - jobs: the job queue and blobs; without them the job routes answer 503.
+    public init(settings: ServerSettings, resources: StepResources, keys: (any KeyStore)?,
+                jobs: JobServices? = nil) throws {
         try settings.validate()
         if settings.requireAuth && keys == nil {
             throw RetouchError(.invalidArgument, "authentication is on but no key store was given")
@@ -25,6 +28,7 @@ public final class RetouchAPI: Sendable {
         self.settings = settings
         self.resources = resources
         self.keys = settings.requireAuth ? keys : nil
+        self.jobs = jobs
         limiter = WorkLimiter(workers: settings.workers, queue: settings.queue)
         metrics = ServerMetrics()
     }
@@ -38,6 +42,7 @@ public final class RetouchAPI: Sendable {
         let routes = RouteRecorder(router)
         addOperationsRoutes(routes)
         addImageRoutes(routes)
+        addJobRoutes(routes)
         return (router, routes.routes)
     }
 

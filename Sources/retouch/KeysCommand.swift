@@ -9,7 +9,7 @@ struct Keys: AsyncParsableCommand {
         subcommands: [Create.self, List.self, Revoke.self])
 
     struct DatabaseOption: ParsableArguments {
-        @Option(name: .long, help: "Job database: a SQLite file path (the one `retouch serve --db` uses).")
+        @Option(name: .long, help: "Job database: a SQLite file path or a postgres:// URL (the one `retouch serve --db` uses).")
         var db: String = DataLocations.defaultDatabase
     }
 

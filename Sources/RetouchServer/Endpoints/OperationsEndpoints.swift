@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RetouchJobs
 import RetouchOps
 
 /// Liveness, readiness, metrics, the OpenAPI document and the model list.
@@ -27,6 +28,14 @@ extension RetouchAPI {
                 checks["key_store"] = "unreachable: \(error)"
             }
         }
+        if let jobs {
+            do {
+                _ = try await jobs.store.counts()
+                checks["job_store"] = "ok"
+            } catch {
+                checks["job_store"] = "unreachable: \(error)"
+            }
+        }
         let ready = checks.values.allSatisfy { $0.hasPrefix("ok") }
         return try JSONResponse.make(Readiness(status: ready ? "ready" : "not_ready", checks: checks),
                                      status: ready ? .ok : .serviceUnavailable)
@@ -39,6 +48,14 @@ extension RetouchAPI {
                          help: "Synchronous requests waiting for a worker thread")
         metrics.setGauge("retouch_work_capacity", Double(limiter.capacity),
                          help: "Requests admitted at most (workers + queue); more get 429")
+        if let jobs, let counts = try? await jobs.store.counts() {
+            for state in JobState.allCases {
+                metrics.setGauge("retouch_jobs", Double(counts.byState[state] ?? 0), labels: [("state", state.rawValue)],
+                                 help: "Jobs in the store by state")
+            }
+            metrics.setGauge("retouch_job_queue_depth", Double(counts.queueDepth),
+                             help: "Jobs a worker could claim now")
+        }
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
     }

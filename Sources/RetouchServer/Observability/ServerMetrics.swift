@@ -25,6 +25,12 @@ public final class ServerMetrics: Sendable {
                                     help: "Seconds per processing step").record(seconds)
     }
 
+    /// An image a job worker finished: succeeded, failed, or duplicate (another worker recorded it first).
+    public func itemFinished(outcome: String) {
+        registry.makeCounter(name: "retouch_job_items_total", labels: [("outcome", outcome)],
+                             help: "Job images processed by this process's workers, by outcome").increment()
+    }
+
     func rejectedOverload() {
         registry.makeCounter(name: "retouch_overload_rejections_total",
                              help: "Requests refused with 429 because work and queue were full").increment()

@@ -101,6 +101,8 @@ let package = Package(
                     dependencies: ["RetouchServer", "RetouchCodecs", "RetouchJobs",
                                    .product(name: "HummingbirdTesting", package: "hummingbird"),
                                    .product(name: "HTTPTypes", package: "swift-http-types"),
-                                   .product(name: "Logging", package: "swift-log")]),
+                                   .product(name: "Logging", package: "swift-log"),
+                                   .product(name: "PostgresNIO", package: "postgres-nio"),
+                                   .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     ]
 )

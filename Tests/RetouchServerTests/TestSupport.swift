@@ -1,31 +1,70 @@
 import Foundation
 import Hummingbird
 import Logging
+import PostgresNIO
 import HummingbirdTesting
 import RetouchCodecs
 import RetouchCore
+import RetouchJobs
 import RetouchOps
 import RetouchPipeline
 import Testing
 @testable import RetouchServer
 
-/// A server wired as `retouch serve` wires it, on a fresh key database in a scratch folder.
+/// Which database a test server uses for jobs and keys.
+enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
+struct MissingTestDatabase: Error, CustomStringConvertible {
+    var description: String {
+        "RETOUCH_TEST_POSTGRES_URL is not set, so the PostgreSQL server tests cannot run. Start the test database "
+            + "and point the tests at it: export RETOUCH_TEST_POSTGRES_URL=\"$(scripts/postgres.sh)\""
+    }
+}
+
+func testPostgresURL() throws -> String {
+    guard let url = ProcessInfo.processInfo.environment["RETOUCH_TEST_POSTGRES_URL"] else { throw MissingTestDatabase() }
+    return url
+}
+
+/// A server wired as `retouch serve` wires it, on a fresh database (a new SQLite file, or a new
+/// PostgreSQL schema) and blob folder in a scratch directory.
 struct TestServer {
     let api: RetouchAPI
-    let keys: SQLiteKeyStore
+    let keys: any KeyStore
+    let jobs: JobServices
     /// A valid key's full text.
     let key: String
     let directory: String
+    let backend: Backend
+    /// The PostgreSQL schema, or the SQLite file, the stores use; workers in other processes open the same.
+    let database: String
 
-    init(_ configure: (inout ServerSettings) -> Void = { _ in }) async throws {
+    init(backend: Backend = .sqlite, _ configure: (inout ServerSettings) -> Void = { _ in }) async throws {
         directory = try scratchDirectory()
-        keys = try SQLiteKeyStore(path: directory + "/retouch.sqlite")
+        self.backend = backend
+        let store: any JobStore
+        switch backend {
+        case .sqlite:
+            database = directory + "/retouch.sqlite"
+            keys = try SQLiteKeyStore(path: database)
+            store = try SQLiteJobStore(path: database)
+        case .postgres:
+            let url = try testPostgresURL()
+            let schema = "server_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            database = schema
+            store = try await PostgresJobStore(url: url, schema: schema)
+            keys = try await PostgresKeyStore(url: url, schema: schema)
+        }
+        jobs = JobServices(store: store, blobs: try DirectoryBlobStore(root: URL(fileURLWithPath: directory + "/blobs")))
         key = try await keys.create(name: "tests").key.text
         var settings = ServerSettings()
         settings.workers = 2
         settings.queue = 4
         configure(&settings)
-        api = try RetouchAPI(settings: settings, resources: testResources(), keys: keys)
+        api = try RetouchAPI(settings: settings, resources: testResources(), keys: keys, jobs: jobs)
     }
 
     var application: some ApplicationProtocol {
@@ -37,6 +76,29 @@ struct TestServer {
     /// Runs `body` against the router without sockets.
     func withRouter<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         try await application.test(.router, body)
+    }
+
+    /// Closes the stores and, on PostgreSQL, drops the test's schema.
+    func close() async throws {
+        try await jobs.store.close()
+        if let keys = keys as? PostgresKeyStore { keys.close() }
+        guard backend == .postgres else { return }
+        let client = PostgresClient(configuration: try PostgresURL.configuration(try testPostgresURL(), schema: "public"),
+                                    backgroundLogger: PostgresJobStore.quietLogger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            try await client.query("DROP SCHEMA \(unescaped: database) CASCADE")
+            group.cancelAll()
+        }
+    }
+
+    /// A worker on this server's stores, as `retouch worker` runs it.
+    func worker(leaseSeconds: Double = 30) throws -> JobWorker {
+        var settings = WorkerSettings()
+        settings.leaseSeconds = leaseSeconds
+        settings.pollSeconds = 0.05
+        return try JobWorker(store: jobs.store, blobs: jobs.blobs, resources: testResources(), settings: settings,
+                             metrics: api.metrics, logger: quietLogger)
     }
 }
 

@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "RetouchJobsTests",
                     dependencies: ["RetouchJobs", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "RetouchServerTests",
-                    dependencies: ["RetouchServer", "RetouchCodecs", "RetouchJobs",
+                    dependencies: ["RetouchServer", "RetouchCodecs", "RetouchJobs", "retouch",
                                    .product(name: "HummingbirdTesting", package: "hummingbird"),
                                    .product(name: "HTTPTypes", package: "swift-http-types"),
                                    .product(name: "Logging", package: "swift-log"),

@@ -13,14 +13,15 @@ public enum DataLocations {
         db.hasPrefix("postgres://") || db.hasPrefix("postgresql://")
     }
 
-    /// The key store of a `--db` value: the same database as the jobs.
-    public static func openKeyStore(_ db: String) async throws -> any KeyStore {
-        isPostgres(db) ? try await PostgresKeyStore(url: db) : try SQLiteKeyStore(path: db)
+    /// The key store of a `--db` value: the same database as the jobs. `schema` places the
+    /// tables of one deployment in a PostgreSQL database several share; SQLite ignores it.
+    public static func openKeyStore(_ db: String, schema: String = "public") async throws -> any KeyStore {
+        isPostgres(db) ? try await PostgresKeyStore(url: db, schema: schema) : try SQLiteKeyStore(path: db)
     }
 
     /// The job store of a `--db` value.
-    public static func openJobStore(_ db: String) async throws -> any JobStore {
-        isPostgres(db) ? try await PostgresJobStore(url: db) : try SQLiteJobStore(path: db)
+    public static func openJobStore(_ db: String, schema: String = "public") async throws -> any JobStore {
+        isPostgres(db) ? try await PostgresJobStore(url: db, schema: schema) : try SQLiteJobStore(path: db)
     }
 
     public static func openBlobStore(_ directory: String) throws -> any BlobStore {

@@ -11,6 +11,13 @@ struct Keys: AsyncParsableCommand {
     struct DatabaseOption: ParsableArguments {
         @Option(name: .long, help: "Job database: a SQLite file path or a postgres:// URL (the one `retouch serve --db` uses).")
         var db: String = DataLocations.defaultDatabase
+
+        @Option(name: .long, help: "PostgreSQL schema holding the tables, to keep deployments apart in one database.")
+        var schema = "public"
+
+        func open() async throws -> any KeyStore {
+            try await DataLocations.openKeyStore(db, schema: schema)
+        }
     }
 
     struct Create: AsyncParsableCommand {
@@ -26,7 +33,7 @@ struct Keys: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let (record, key) = try await DataLocations.openKeyStore(database.db).create(name: name)
+            let (record, key) = try await database.open().create(name: name)
             if json {
                 try printJSON(["id": record.id, "name": record.name, "key": key.text])
             } else {
@@ -49,7 +56,7 @@ struct Keys: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let records = try await DataLocations.openKeyStore(database.db).list()
+            let records = try await database.open().list()
             if json {
                 try printJSON(records)
                 return
@@ -72,7 +79,7 @@ struct Keys: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let record = try await DataLocations.openKeyStore(database.db).revoke(id: id)
+            let record = try await database.open().revoke(id: id)
             print("revoked \(record.id) (\(record.name))")
         }
     }

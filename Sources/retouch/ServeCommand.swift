@@ -28,6 +28,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Job database and API keys: a SQLite file (created when missing) or a postgres:// URL.")
     var db: String = DataLocations.defaultDatabase
 
+    @Option(name: .long, help: "PostgreSQL schema holding the tables, to keep deployments apart in one database.")
+    var schema = "public"
+
     @Option(name: .long, help: "Folder for uploads and results (content-addressed; may be shared by several machines).")
     var blobs: String = DataLocations.defaultBlobs
 
@@ -98,12 +101,12 @@ struct Serve: AsyncParsableCommand {
         let logger = bootstrapLogging(format: logFormat, level: logLevel, label: "retouch.serve")
         let settings = self.settings
         try settings.validate()
-        let keys = try await DataLocations.openKeyStore(db)
+        let keys = try await DataLocations.openKeyStore(db, schema: schema)
         if !noAuth, try await !keys.hasActiveKeys() {
             logger.warning("no active API keys: every request will get 401; create one with `retouch keys create NAME --db \(db)`")
         }
         let resources = try Registries.stepResources()
-        let store = try await DataLocations.openJobStore(db)
+        let store = try await DataLocations.openJobStore(db, schema: schema)
         let blobStore = try DataLocations.openBlobStore(blobs)
         let jobs = JobServices(store: store, blobs: blobStore, baseConfig: try baseConfig())
         let api = try RetouchAPI(settings: settings, resources: resources, keys: keys, jobs: jobs)

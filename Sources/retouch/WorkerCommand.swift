@@ -17,6 +17,9 @@ struct Worker: AsyncParsableCommand {
     @Option(name: .long, help: "Job database: a postgres:// URL (shared queue) or a SQLite file (one machine).")
     var db: String = DataLocations.defaultDatabase
 
+    @Option(name: .long, help: "PostgreSQL schema holding the tables, to keep deployments apart in one database.")
+    var schema = "public"
+
     @Option(name: .long, help: "Blob folder, the same one the server uses.")
     var blobs: String = DataLocations.defaultBlobs
 
@@ -41,7 +44,7 @@ struct Worker: AsyncParsableCommand {
         settings.concurrency = concurrency
         settings.leaseSeconds = leaseSeconds
         settings.threadsPerImage = threadsPerImage
-        let store = try await DataLocations.openJobStore(db)
+        let store = try await DataLocations.openJobStore(db, schema: schema)
         let worker = try JobWorker(store: store, blobs: try DataLocations.openBlobStore(blobs),
                                    resources: try Registries.stepResources(), settings: settings, logger: logger)
         FileHandle.standardOutput.write(Data("retouch: worker \(settings.workerID) started\n".utf8))

@@ -19,6 +19,7 @@ do {
         try MemoryProbe.run(photo: "\(data)/photo-1200x800.ppm", scale: Int(option("--scale", default: "2")) ?? 2,
                             threads: Int(option("--threads", default: "1")) ?? 1)
     } else {
+        try CodecCases.run(data: data, runs: runs)
         let small = try PPM.read("\(data)/photo-1200x800.ppm")
         let large = try PPM.read("\(data)/photo-2400x1600.ppm")
         let threads = allCores > 1 ? [1, allCores] : [1]

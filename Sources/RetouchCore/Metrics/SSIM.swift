@@ -1,6 +1,12 @@
 import Foundation
 
 /// Gaussian-window SSIM of one plane pair.
+///
+/// scikit-image blurs whole planes (mirroring at the edges), builds the SSIM map and then
+/// averages it without the `radius`-pixel border. Every pixel of that interior sees a window
+/// lying wholly inside the image, so the mirrored values never count: this computes only
+/// interior rows, each from the eleven source rows around it, with no full-size
+/// intermediates, rows split across all cores.
 enum SSIM {
     static let sigma = 1.5
     /// Radius int(3.5 sigma + 0.5) = 5, as scipy derives it from truncate = 3.5.
@@ -15,62 +21,110 @@ enum SSIM {
         return raw.map { $0 / total }
     }()
 
-    /// Mean SSIM over the pixels at least `radius` from every edge.
+    /// Mean SSIM over the pixels at least `radius` from every edge; needs planes of at
+    /// least `window` x `window`.
     static func mean(_ x: [Double], _ y: [Double], width: Int, height: Int) -> Double {
-        let blur = { (plane: [Double]) in gaussian(plane, width: width, height: height) }
-        let mx = blur(x), my = blur(y)
-        let mxx = blur(zip(x, x).map(*)), myy = blur(zip(y, y).map(*)), mxy = blur(zip(x, y).map(*))
-        var total = 0.0
-        for row in radius..<(height - radius) {
-            for i in (row * width + radius)..<(row * width + width - radius) {
-                let ux = mx[i], uy = my[i]
-                let vx = mxx[i] - ux * ux, vy = myy[i] - uy * uy, vxy = mxy[i] - ux * uy
-                total += (2 * ux * uy + c1) * (2 * vxy + c2) / ((ux * ux + uy * uy + c1) * (vx + vy + c2))
-            }
-        }
-        return total / Double((width - 2 * radius) * (height - 2 * radius))
-    }
-
-    /// Separable Gaussian blur with mirrored edges (the edge sample repeated, scipy's
-    /// "reflect"), columns then rows. Each output row is built in a buffer padded by the
-    /// radius on both sides, so both passes are straight multiply-adds over whole rows.
-    static func gaussian(_ plane: [Double], width: Int, height: Int) -> [Double] {
-        var out = [Double](repeating: 0, count: plane.count)
-        var padded = [Double](repeating: 0, count: width + 2 * radius)
-        plane.withUnsafeBufferPointer { source in
-            out.withUnsafeMutableBufferPointer { out in
-                padded.withUnsafeMutableBufferPointer { padded in
-                    guard let src = source.baseAddress, let dst = out.baseAddress, let pad = padded.baseAddress else {
-                        return
-                    }
-                    let middle = pad + radius
-                    for y in 0..<height {
-                        for x in 0..<width { middle[x] = 0 }
-                        for (k, w) in weights.enumerated() {
-                            let row = src + mirror(y + k - radius, height) * width
-                            for x in 0..<width { middle[x] += w * row[x] }
-                        }
-                        for r in 1...radius {
-                            middle[-r] = middle[r - 1]
-                            middle[width - 1 + r] = middle[width - r]
-                        }
-                        let row = dst + y * width
-                        for (k, w) in weights.enumerated() {
-                            let shifted = pad + k
-                            for x in 0..<width { row[x] += w * shifted[x] }
-                        }
+        let rows = height - 2 * radius, columns = width - 2 * radius
+        var rowSums = [Double](repeating: 0, count: rows)
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                rowSums.withUnsafeMutableBufferPointer { sums in
+                    weights.withUnsafeBufferPointer { weights in
+                        guard let xs = x.baseAddress, let ys = y.baseAddress, let out = sums.baseAddress,
+                              let w = weights.baseAddress else { return }
+                        let job = Rows(x: xs, y: ys, sums: out, weights: w, width: width)
+                        parallelChunks(rows, threads: 0) { chunk in job.run(chunk) }
                     }
                 }
             }
         }
-        return out
+        // Row sums added in row order, so the result does not depend on the thread count.
+        return rowSums.reduce(0, +) / Double(rows * columns)
     }
 
-    /// Index reflected about the edges: -1 -> 0, -2 -> 1, n -> n - 1. Valid for offsets up
-    /// to the image size, which the size check guarantees for the window radius.
-    private static func mirror(_ i: Int, _ n: Int) -> Int {
-        if i < 0 { return -i - 1 }
-        if i >= n { return 2 * n - i - 1 }
-        return i
+    private struct Rows: @unchecked Sendable {
+        let x: UnsafePointer<Double>
+        let y: UnsafePointer<Double>
+        let sums: UnsafeMutablePointer<Double>
+        let weights: UnsafePointer<Double>
+        let width: Int
+
+        /// For interior row `radius + r` of each r in `chunk`, sums[r] = Σ SSIM over its
+        /// interior columns.
+        func run(_ chunk: Range<Int>) {
+            // Column-blurred x, y, x², y², xy of one row, side by side.
+            let blurred = UnsafeMutablePointer<Double>.allocate(capacity: 5 * width)
+            defer { blurred.deallocate() }
+            for r in chunk {
+                blurColumns(top: r, into: blurred)
+                sums[r] = rowSSIM(blurred)
+            }
+        }
+
+        /// Weighted sums down the window's eleven rows starting at `top`, for every column.
+        private func blurColumns(top: Int, into out: UnsafeMutablePointer<Double>) {
+            var c = 0
+            while c + 4 <= width {
+                var mx = SIMD4<Double>(), my = mx, mxx = mx, myy = mx, mxy = mx
+                for k in 0..<window {
+                    let offset = (top + k) * width + c
+                    let a = load(x + offset), b = load(y + offset), w = weights[k]
+                    mx += a * w
+                    my += b * w
+                    mxx += (a * a) * w
+                    myy += (b * b) * w
+                    mxy += (a * b) * w
+                }
+                store(mx, out + c)
+                store(my, out + width + c)
+                store(mxx, out + 2 * width + c)
+                store(myy, out + 3 * width + c)
+                store(mxy, out + 4 * width + c)
+                c += 4
+            }
+            while c < width {
+                var mx = 0.0, my = 0.0, mxx = 0.0, myy = 0.0, mxy = 0.0
+                for k in 0..<window {
+                    let offset = (top + k) * width + c
+                    let a = x[offset], b = y[offset], w = weights[k]
+                    mx += a * w
+                    my += b * w
+                    mxx += (a * a) * w
+                    myy += (b * b) * w
+                    mxy += (a * b) * w
+                }
+                out[c] = mx
+                out[width + c] = my
+                out[2 * width + c] = mxx
+                out[3 * width + c] = myy
+                out[4 * width + c] = mxy
+                c += 1
+            }
+        }
+
+        /// Blurs the five column-blurred rows along the row and sums the SSIM map over the
+        /// interior columns.
+        private func rowSSIM(_ blurred: UnsafeMutablePointer<Double>) -> Double {
+            var total = 0.0
+            for c in 0..<(width - 2 * radius) {
+                var means = SIMD8<Double>()
+                for k in 0..<window {
+                    let p = blurred + c + k
+                    means += SIMD8(p[0], p[width], p[2 * width], p[3 * width], p[4 * width], 0, 0, 0) * weights[k]
+                }
+                let ux = means[0], uy = means[1]
+                let vx = means[2] - ux * ux, vy = means[3] - uy * uy, vxy = means[4] - ux * uy
+                total += (2 * ux * uy + c1) * (2 * vxy + c2) / ((ux * ux + uy * uy + c1) * (vx + vy + c2))
+            }
+            return total
+        }
+
+        @inline(__always) private func load(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
+            UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+        }
+
+        @inline(__always) private func store(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
+        }
     }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import RetouchCodecs
+import RetouchOps
 import Testing
 @testable import RetouchServer
 
@@ -120,7 +121,9 @@ struct UpscaleEndpointTests {
         let server = try await TestServer()
         struct Models: Decodable {
             struct Entry: Decodable { var name: String; var scales: [Int]; var available: Bool; var family: String }
+            struct Engine: Decodable { var name: String; var summary: String }
             var upscalers: [Entry]
+            var inpaintEngines: [Engine]
         }
         try await server.withRouter { client in
             try await client.execute(uri: "/v1/models", method: .get, headers: server.auth) { response in
@@ -128,6 +131,7 @@ struct UpscaleEndpointTests {
                 let models = try response.json(Models.self)
                 #expect(models.upscalers.map(\.name) == testResources().upscalers.names)
                 #expect(models.upscalers.allSatisfy { $0.available && $0.scales == [2, 3, 4] && $0.family == "resampler" })
+                #expect(models.inpaintEngines.map(\.name) == InpaintEngines.registry.names)
             }
         }
     }

@@ -19,6 +19,7 @@ extension RetouchAPI {
         routes.on(.post, "/v1/upscale") { [self] request, _ in
             try await imageRequest(request) { input in try self.upscale(input) }
         }
+        addInpaintRoute(routes)
     }
 
     /// Admission, body, then `work` on the pool; the result becomes the response.

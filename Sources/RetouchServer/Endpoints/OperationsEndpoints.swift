@@ -13,7 +13,9 @@ extension RetouchAPI {
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
         }
-        routes.on(.get, "/v1/models") { [self] _, _ in try JSONResponse.make(ModelList(resources.upscalers)) }
+        routes.on(.get, "/v1/models") { [self] _, _ in
+            try JSONResponse.make(ModelList(resources.upscalers, inpainters: InpaintEngines.registry))
+        }
     }
 
     /// Ready when the default upscaler can run and the key store answers.
@@ -78,9 +80,16 @@ struct ModelList: Encodable {
         var missing: String?
     }
 
-    var upscalers: [UpscalerInfo]
+    struct EngineInfo: Encodable {
+        var name: String
+        var summary: String
+    }
 
-    init(_ upscalers: Registry<Upscaler>) {
+    var upscalers: [UpscalerInfo]
+    var inpaintEngines: [EngineInfo]
+
+    init(_ upscalers: Registry<Upscaler>, inpainters: Registry<InpaintEngine>) {
+        inpaintEngines = inpainters.entries.map { EngineInfo(name: $0.name, summary: $0.summary) }
         self.upscalers = upscalers.entries.map { entry in
             let availability = entry.availability()
             var missing: String?

@@ -88,6 +88,11 @@ let package = Package(
         .executableTarget(name: "inpaint-bench", dependencies: ["RetouchCore", "RetouchOps"],
                           path: "bench/inpaint/harness", swiftSettings: optimise),
 
+        // Server and queue benchmarks (bench/server/run.sh drives them).
+        .executableTarget(name: "retouch-server-bench",
+                          dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchPipeline", "RetouchJobs"],
+                          path: "bench/server", exclude: ["run.sh", "upscale.lua", "jobs.lua"]),
+
         .testTarget(name: "RetouchCoreTests", dependencies: ["RetouchCore"]),
         .testTarget(name: "RetouchCodecsTests",
                     dependencies: ["RetouchCodecs", "CLCMS2", "CTurboJPEG", "CWebP", "CZlib"]),

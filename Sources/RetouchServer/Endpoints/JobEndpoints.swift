@@ -45,14 +45,18 @@ extension RetouchAPI {
         }
         let query = Self.queryPairs(request)
         let contentType = request.headers[.contentType]
-        let (config, files) = try await limiter.withSlot {
+        // The slot covers the body from its first byte until its images are in the blob store.
+        let (config, inputs) = try await limiter.withSlot {
             let body = try await collectBody(request)
-            return try await limiter.run { try self.parseJob(body: body, contentType: contentType, query: query) }
-        }
-        var inputs: [JobInput] = []
-        for (index, file) in files.enumerated() {
-            let key = try await jobs.blobs.put(Data(file.bytes))
-            inputs.append(JobInput(blob: key, name: Self.displayName(file.filename, index: index)))
+            let (config, files) = try await limiter.run {
+                try self.parseJob(body: body, contentType: contentType, query: query)
+            }
+            var inputs: [JobInput] = []
+            for (index, file) in files.enumerated() {
+                let key = try await jobs.blobs.put(Data(file.bytes))
+                inputs.append(JobInput(blob: key, name: Self.displayName(file.filename, index: index)))
+            }
+            return (config, inputs)
         }
         let newJob = NewJob(owner: owner, config: try JobConfig.encode(config), inputs: inputs,
                             retentionSeconds: settings.retentionSeconds)

@@ -42,10 +42,17 @@ struct AccessMiddleware: RouterMiddleware {
     /// A client's own request id, when it is a safe token: it ends up in our logs.
     private static func clientRequestID(_ request: Request) -> String? {
         guard let value = request.headers[requestIDHeader], (1...64).contains(value.utf8.count),
-              value.utf8.allSatisfy({ $0 < 0x80 && (Character(Unicode.Scalar($0)).isLetter
-                  || Character(Unicode.Scalar($0)).isNumber || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
-                  || $0 == UInt8(ascii: ".")) }) else { return nil }
+              value.utf8.allSatisfy(isTokenByte) else { return nil }
         return value
+    }
+}
+
+/// ASCII letters, digits, `-`, `_` and `.`.
+private func isTokenByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+         UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."): true
+    default: false
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import RetouchCore
 import RetouchPipeline
 import ServiceLifecycle
@@ -52,22 +53,37 @@ public final class RetouchAPI: Sendable {
     public func makeApplication(logger: Logger, services: [any Service] = [],
                                 onRunning: @escaping @Sendable (_ port: Int) -> Void = { _ in }) -> some ApplicationProtocol {
         Application(router: makeRouter().router,
+                    server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(settings.idleTimeoutSeconds * 1000)))),
                     configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "retouch"),
                     services: services,
                     onServerRunning: { channel in onRunning(channel.localAddress?.port ?? 0) },
                     logger: logger)
     }
 
-    /// Reads a request body, refusing one over the limit before reading it when its length is declared.
+    /// Reads a request body, refusing one over the limit before reading it when its length is
+    /// declared, and one that does not arrive within `bodyTimeoutSeconds`.
     func collectBody(_ request: Request) async throws -> ByteBuffer {
         let limit = settings.maxBodyBytes
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
             throw Self.bodyTooLarge(declared, limit)
         }
-        do {
-            return try await request.body.collect(upTo: limit)
-        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw Self.bodyTooLarge(nil, limit)
+        let timeout = settings.bodyTimeoutSeconds
+        return try await withThrowingTaskGroup(of: ByteBuffer.self) { group in
+            group.addTask {
+                do {
+                    return try await request.body.collect(upTo: limit)
+                } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+                    throw Self.bodyTooLarge(nil, limit)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+                throw APIError(.requestTimeout, "request_timeout",
+                               "the request body did not arrive within \(Int(timeout)) s; send it at once")
+            }
+            defer { group.cancelAll() }
+            guard let body = try await group.next() else { throw APIError.badRequest("no request body") }
+            return body
         }
     }
 

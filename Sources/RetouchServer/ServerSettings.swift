@@ -18,6 +18,11 @@ public struct ServerSettings: Sendable {
     public var queue = 16
     /// Threads each operation may use (0 = all cores).
     public var threadsPerImage = 1
+    /// Seconds a request body may take to arrive once its slot is granted (408 beyond), so slow
+    /// senders cannot hold the work slots.
+    public var bodyTimeoutSeconds: Double = 60
+    /// Seconds a connection may sit idle before it is closed.
+    public var idleTimeoutSeconds: Double = 75
     /// Whether requests need an API key. Off only on a loopback address (see `validate`).
     public var requireAuth = true
     /// Most images one job may carry.
@@ -35,6 +40,9 @@ public struct ServerSettings: Sendable {
         guard maxBodyBytes > 0 else { throw invalid("--max-body-mb must be positive") }
         guard maxPixels > 0, maxOutputPixels > 0 else { throw invalid("pixel limits must be positive") }
         guard workers > 0 else { throw invalid("--workers must be at least 1") }
+        guard bodyTimeoutSeconds > 0, bodyTimeoutSeconds.isFinite, idleTimeoutSeconds > 0, idleTimeoutSeconds.isFinite else {
+            throw invalid("timeouts must be positive numbers of seconds")
+        }
         guard queue >= 0 else { throw invalid("--queue must be 0 or more") }
         guard maxJobImages > 0, maxQueuedJobs > 0 else { throw invalid("job limits must be positive") }
         guard retentionSeconds >= 0, retentionSeconds.isFinite else { throw invalid("--retention must be 0 or more") }

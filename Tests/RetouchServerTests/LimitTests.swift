@@ -77,3 +77,63 @@ struct LimitTests {
         #expect(server.api.limiter.inFlight == 0)
     }
 }
+
+@Suite("Slow clients")
+struct SlowClientTests {
+    @Test("a body that stops arriving gets 408 after the body timeout, and its slot is freed")
+    func slowBody() async throws {
+        let server = try await TestServer { $0.bodyTimeoutSeconds = 1 }
+        let reply = try await server.application.test(.live) { client in
+            let port = try #require(client.port)
+            let head = "POST /v1/upscale HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(server.key)\r\n"
+                + "Content-Type: image/png\r\nContent-Length: 1000\r\n\r\n"
+            return try await RawSocket.exchange(port: port, Array(head.utf8) + [UInt8](repeating: 1, count: 10))
+        }
+        #expect(reply.hasPrefix("HTTP/1.1 408"), "\(reply)")
+        #expect(reply.contains("request_timeout"))
+        #expect(server.api.limiter.inFlight == 0)
+    }
+}
+
+/// Sends bytes on a plain TCP connection and reads until the server closes it or 10 s pass:
+/// for requests no HTTP client would send.
+enum RawSocket {
+    static func exchange(port: Int, _ bytes: [UInt8]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try exchangeBlocking(port: port, bytes) })
+            }
+        }
+    }
+
+    private static func exchangeBlocking(port: Int, _ bytes: [UInt8]) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RawSocketError(step: "socket") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw RawSocketError(step: "connect") }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard send(fd, bytes, bytes.count, 0) == bytes.count else { throw RawSocketError(step: "send") }
+        var reply: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            reply += buffer[0..<n]
+            if String(decoding: reply, as: UTF8.self).contains("}}") { break }
+        }
+        return String(decoding: reply, as: UTF8.self)
+    }
+}
+
+struct RawSocketError: Error, CustomStringConvertible {
+    var step: String
+    var description: String { "raw socket: \(step) failed (errno \(errno))" }
+}

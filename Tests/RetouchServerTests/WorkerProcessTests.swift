@@ -5,27 +5,37 @@ import RetouchJobs
 import Testing
 @testable import RetouchServer
 
-/// A `retouch worker` process (the built binary, which sits next to the test bundle).
-final class WorkerProcess {
+/// The built `retouch` binary, which sits next to the test bundle.
+func retouchBinary() throws -> URL {
+    let exe = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+    return exe.deletingLastPathComponent().appendingPathComponent("retouch")
+}
+
+/// A long-running `retouch` process (serve, worker) with its output in a log file.
+final class RetouchProcess {
     let process = Process()
     let logPath: String
 
-    init(server: TestServer, leaseSeconds: Double, name: String) throws {
-        let exe = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-        process.executableURL = exe.deletingLastPathComponent().appendingPathComponent("retouch")
+    init(_ arguments: [String], logPath: String) throws {
+        process.executableURL = try retouchBinary()
+        process.arguments = arguments
+        self.logPath = logPath
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+    }
+
+    /// A `retouch worker` on a test server's stores.
+    convenience init(worker server: TestServer, leaseSeconds: Double, name: String) throws {
         var arguments = ["worker", "--blobs", server.directory + "/blobs", "--lease-seconds", String(leaseSeconds),
                          "--log-level", "debug"]
         switch server.backend {
         case .sqlite: arguments += ["--db", server.database]
         case .postgres: arguments += ["--db", try testPostgresURL(), "--schema", server.database]
         }
-        process.arguments = arguments
-        logPath = server.directory + "/\(name).log"
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
+        try self.init(arguments, logPath: server.directory + "/\(name).log")
     }
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
@@ -35,9 +45,19 @@ final class WorkerProcess {
         for _ in 0..<1200 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         guard !process.isRunning else {
             signal(SIGKILL)
-            throw TestTimeout(what: "worker to exit; its log: \(log)")
+            throw TestTimeout(what: "retouch to exit; its log: \(log)")
         }
         return process.terminationStatus
+    }
+
+    /// Waits until the log holds `text` (at most a minute).
+    func waitForLog(_ text: String) async throws {
+        for _ in 0..<1200 {
+            if log.contains(text) { return }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestTimeout(what: "`\(text)` in the log: \(log)")
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
@@ -52,7 +72,7 @@ struct WorkerProcessTests {
     static let fields = ["config_json": #"{"steps": ["decode", "upscale", "qa", "encode"], "upscale": {"scale": 4}}"#]
 
     /// Polls the store until `condition` holds for the job.
-    static func waitFor(_ server: TestServer, _ id: String, _ what: String, worker: WorkerProcess,
+    static func waitFor(_ server: TestServer, _ id: String, _ what: String, worker: RetouchProcess,
                         _ condition: (Job) -> Bool) async throws -> Job {
         for _ in 0..<1800 {
             if let job = try await server.jobs.store.get(id), condition(job) { return job }
@@ -68,7 +88,7 @@ struct WorkerProcessTests {
         let id = try await server.withRouter { client in
             try await server.submit(client, images: try Self.images(), fields: Self.fields).json(JobJSON.self).id
         }
-        let first = try WorkerProcess(server: server, leaseSeconds: 4, name: "first")
+        let first = try RetouchProcess(worker: server, leaseSeconds: 4, name: "first")
         let started = try await Self.waitFor(server, id, "the first image to finish", worker: first) { $0.progress.done >= 1 }
         first.signal(SIGKILL)
         #expect(try await first.waitForExit() == SIGKILL)
@@ -76,7 +96,7 @@ struct WorkerProcessTests {
         #expect(killedAt.state == .running, "the dead worker still holds the lease")
         #expect(killedAt.progress.done < 6, "the job must still have work left when the worker dies")
 
-        let second = try WorkerProcess(server: server, leaseSeconds: 4, name: "second")
+        let second = try RetouchProcess(worker: server, leaseSeconds: 4, name: "second")
         let done = try await Self.waitFor(server, id, "the job to finish on the second worker", worker: second) { $0.state.isFinal }
         second.signal(SIGTERM)
         #expect(try await second.waitForExit() == 0)
@@ -106,7 +126,7 @@ struct WorkerProcessTests {
             try await server.submit(client, images: try Self.images(), fields: Self.fields).json(JobJSON.self).id
         }
         // A lease far longer than the test: only a hand-back can free the job in time.
-        let first = try WorkerProcess(server: server, leaseSeconds: 600, name: "first")
+        let first = try RetouchProcess(worker: server, leaseSeconds: 600, name: "first")
         _ = try await Self.waitFor(server, id, "the first image to finish", worker: first) { $0.progress.done >= 1 }
         first.signal(SIGTERM)
         #expect(try await first.waitForExit() == 0, "\(first.log)")
@@ -116,7 +136,7 @@ struct WorkerProcessTests {
         #expect(handedBack.progress.done < 6)
         #expect(first.log.contains("handed the job back"))
 
-        let second = try WorkerProcess(server: server, leaseSeconds: 600, name: "second")
+        let second = try RetouchProcess(worker: server, leaseSeconds: 600, name: "second")
         let done = try await Self.waitFor(server, id, "the job to finish", worker: second) { $0.state.isFinal }
         second.signal(SIGTERM)
         #expect(try await second.waitForExit() == 0)

@@ -74,8 +74,12 @@ public final class JobWorker: Service, Sendable {
         } onGracefulShutdown: {
             self.stopping.set()
         }
+        try? FileManager.default.removeItem(atPath: scratchRoot)
         logger.info("worker stopped")
     }
+
+    /// This worker's staging folder; each job gets a subfolder, removed when the job ends.
+    private var scratchRoot: String { settings.scratchDirectory + "/retouch-\(settings.workerID)" }
 
     private func claimLoop() async {
         while !stopping.isSet && !Task.isCancelled {
@@ -129,7 +133,7 @@ public final class JobWorker: Service, Sendable {
     private func runItems(_ job: Job, _ lease: LeaseFlags, _ logger: Logger) async -> Ending {
         var config: PipelineConfig
         let pipeline: Pipeline
-        let scratch = settings.scratchDirectory + "/retouch-\(settings.workerID)/\(job.id)"
+        let scratch = scratchRoot + "/\(job.id)"
         do {
             config = try JobConfig.decode(job.config)
             config.concurrency = 1

@@ -48,7 +48,15 @@ func baseline() throws {
     }
     let elapsed = Date().timeIntervalSince(start)
     printJSON(["case": "in-process upscale", "model": upscaler.name, "threads": threads,
-               "images": counts.total, "seconds": elapsed, "images_per_second": Double(counts.total) / elapsed])
+               "images": counts.total, "seconds": elapsed, "images_per_second": Double(counts.total) / elapsed,
+               "cpu_ms_per_image": processCPUSeconds() * 1000 / Double(max(1, counts.total))])
+}
+
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 /// Per-thread counters: each thread writes only its own slot.

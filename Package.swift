@@ -39,6 +39,10 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimise),
 
+        // Super-resolution benchmark's Swift half (bench/sr/bench.py drives it).
+        .executableTarget(name: "sr-bench", dependencies: ["RetouchCore", "RetouchInference", "RetouchOps"],
+                          path: "bench/sr/Sources/sr-bench", swiftSettings: optimise),
+
         .testTarget(name: "RetouchCoreTests", dependencies: ["RetouchCore"]),
         .testTarget(name: "RetouchCodecsTests", dependencies: ["RetouchCodecs", "CLCMS2"]),
         .testTarget(name: "RetouchOpsTests", dependencies: ["RetouchOps", "RetouchCodecs"]),

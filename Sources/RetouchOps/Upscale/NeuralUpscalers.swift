@@ -11,7 +11,7 @@ public struct NeuralOptions: Sendable {
     /// Tile edge in input pixels; nil uses each model's recommended size.
     public var tileSize: Int?
 
-    public init(autoBudgetSeconds: Double = 60, maxOutputPixels: Int = 200_000_000, tileSize: Int? = nil) {
+    public init(autoBudgetSeconds: Double = 120, maxOutputPixels: Int = 200_000_000, tileSize: Int? = nil) {
         self.autoBudgetSeconds = autoBudgetSeconds
         self.maxOutputPixels = maxOutputPixels
         self.tileSize = tileSize

@@ -64,6 +64,10 @@ let package = Package(
         .executableTarget(name: "inpaint-bench", dependencies: ["RetouchCore", "RetouchOps"],
                           path: "bench/inpaint/harness", swiftSettings: optimise),
 
+        // Super-resolution benchmark's Swift half (bench/sr/bench.py drives it).
+        .executableTarget(name: "sr-bench", dependencies: ["RetouchCore", "RetouchInference", "RetouchOps"],
+                          path: "bench/sr/Sources/sr-bench", swiftSettings: optimise),
+
         .testTarget(name: "RetouchCoreTests", dependencies: ["RetouchCore"]),
         .testTarget(name: "RetouchCodecsTests",
                     dependencies: ["RetouchCodecs", "CLCMS2", "CTurboJPEG", "CWebP", "CZlib"]),

@@ -44,8 +44,12 @@ public struct InpaintRegion: Sendable, Equatable, Codable {
     /// Bounding box of the region (image pixels).
     public var rect: Rect
     public var pixelCount: Int
-    /// The method that filled it: an engine name (`diffuse`, `patch`) or a hint (`color`, `blur`).
+    /// The method that filled it: an engine name (`diffuse`, `patch`), a hint (`color`,
+    /// `blur`), or `patch+blur` where `auto` blended the two.
     public var engine: String
+    /// For `patch+blur`: the membrane fill's share (0 = all patch, 1 = all blur), measured
+    /// on a shifted copy of the region.
+    public var membraneShare: Double?
 }
 
 public struct InpaintResult: Sendable {
@@ -86,7 +90,7 @@ public enum InpaintEngines {
 
     public static let auto = InpaintEngine(
         name: "auto",
-        summary: "per region: diffuse for thin or flat regions, patch otherwise") { image, mask, p, context in
+        summary: "per region: diffuse for thin strokes or smooth surroundings; elsewhere patch blended with a membrane fill by a weight measured on the photo") { image, mask, p, context in
         try RegionDriver(parameters: p, context: context).fill(image, mask: mask) { region in
             p.sourceRegions.isEmpty ? AutoChoice.choose(region) : .patch
         }

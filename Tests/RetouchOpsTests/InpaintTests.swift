@@ -219,7 +219,6 @@ struct InpaintTests {
         #expect(result.regions.count == 2)
         #expect(result.regions[0].engine == "diffuse")
         #expect(result.regions[1].engine == "patch+blur")
-        #expect(result.regions[1].membraneShare != nil)
         #expect(result.regions[1].rect == Rect(x: 60, y: 50, width: 40, height: 40))
     }
 

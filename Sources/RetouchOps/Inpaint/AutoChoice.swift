@@ -1,8 +1,9 @@
 import RetouchCore
 
-/// How `auto` picks a method for one region: diffusion where exemplars cannot help (the
-/// region is too thin for a patch to matter, or its surroundings are smooth), and elsewhere
-/// exemplar texture blended with the membrane fill (`BlendedFill`).
+/// How `auto` picks a method for one region: fast marching for thin strokes (no patch fits,
+/// and it is the cheapest), the membrane fill where the surroundings are smooth (it continues
+/// flat colour and ramps exactly), and elsewhere exemplar texture over shading shared with
+/// the membrane fill (`BlendedFill`).
 enum AutoChoice {
     /// Regions no wider than this (radius of the largest inscribed disc) are strokes.
     static let thinRadius: Float = 3
@@ -14,7 +15,8 @@ enum AutoChoice {
 
     static func choose(_ region: RegionView) -> FillMethod {
         let stats = RegionStats(region, ring: ring)
-        if stats.inscribedRadius <= thinRadius || stats.ringTexture < smoothTexture { return .diffuse }
+        if stats.inscribedRadius <= thinRadius { return .diffuse }
+        if stats.ringTexture < smoothTexture { return .harmonic }
         return .blended
     }
 }

@@ -45,11 +45,8 @@ public struct InpaintRegion: Sendable, Equatable, Codable {
     public var rect: Rect
     public var pixelCount: Int
     /// The method that filled it: an engine name (`diffuse`, `patch`), a hint (`color`,
-    /// `blur`), or `patch+blur` where `auto` blended the two.
+    /// `blur`), or `patch+blur` where `auto` blended the two (see `InpaintEngines.auto`).
     public var engine: String
-    /// For `patch+blur`: the membrane fill's share (0 = all patch, 1 = all blur), measured
-    /// on a shifted copy of the region.
-    public var membraneShare: Double?
 }
 
 public struct InpaintResult: Sendable {
@@ -90,7 +87,7 @@ public enum InpaintEngines {
 
     public static let auto = InpaintEngine(
         name: "auto",
-        summary: "per region: diffuse for thin strokes or smooth surroundings; elsewhere patch blended with a membrane fill by a weight measured on the photo") { image, mask, p, context in
+        summary: "per region: diffuse for thin strokes, blur for smooth surroundings, elsewhere patch texture over shading shared with blur") { image, mask, p, context in
         try RegionDriver(parameters: p, context: context).fill(image, mask: mask) { region in
             p.sourceRegions.isEmpty ? AutoChoice.choose(region) : .patch
         }

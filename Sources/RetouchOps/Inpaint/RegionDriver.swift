@@ -4,7 +4,7 @@ import RetouchCore
 /// How one region is filled.
 enum FillMethod: Sendable, Equatable {
     case diffuse, patch, harmonic
-    /// Patch and membrane fills blended by a weight validated on the photo (`BlendedFill`).
+    /// Patch texture over shading shared with the membrane fill (`BlendedFill`).
     case blended
     case flat(r: UInt8, g: UInt8, b: UInt8)
 
@@ -56,7 +56,6 @@ struct RegionDriver {
         var pending = [Bool](repeating: true, count: labels.components.count + 1)
         pending[0] = false
         var used = methods.map(\.name)
-        var shares = [Double?](repeating: nil, count: methods.count)
         var notes = [String]()
         let passes = Set(methods.map(\.pass)).sorted()
         var done = 0
@@ -78,7 +77,6 @@ struct RegionDriver {
                 for m in job.members {
                     pending[labels.components[m].label] = false
                     if let fallback = result.fallback { used[m] = fallback.name }
-                    shares[m] = result.membraneShare.map { (Double($0) * 100).rounded() / 100 }
                 }
                 if let note = result.note { notes.append(note) }
                 done += job.members.count
@@ -87,7 +85,7 @@ struct RegionDriver {
         }
         let regions = labels.components.indices.map { i in
             InpaintRegion(rect: labels.components[i].boundingBox, pixelCount: labels.components[i].pixelCount,
-                          engine: used[i], membraneShare: shares[i])
+                          engine: used[i])
         }
         return InpaintResult(image: out, regions: regions, notes: notes)
     }
@@ -227,7 +225,6 @@ struct ClusterJob: Sendable {
         var canvas: FillCanvas
         var fallback: FillMethod?
         var note: String?
-        var membraneShare: Float?
     }
 
     private func patchFill(_ p: InpaintParameters) -> PatchFill {
@@ -264,8 +261,10 @@ struct ClusterJob: Sendable {
                                note: "no \(p.patchSize)x\(p.patchSize) patch outside the mask near \(rect); filled with diffuse instead")
             }
         case .blended:
-            let share = try BlendedFill(patch: patchFill(p)).run(&canvas, context: context)
-            return Outcome(canvas: canvas, fallback: nil, note: nil, membraneShare: share)
+            if try !BlendedFill(patch: patchFill(p)).run(&canvas, context: context) {
+                return Outcome(canvas: canvas, fallback: .harmonic,
+                               note: "no \(p.patchSize)x\(p.patchSize) patch outside the mask near \(rect); filled with blur instead")
+            }
         }
         return Outcome(canvas: canvas, fallback: nil, note: nil)
     }

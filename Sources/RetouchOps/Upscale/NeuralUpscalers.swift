@@ -108,11 +108,11 @@ struct NeuralRunner: Sendable {
             done += count
         }
         if let fit = plan.fitScale {
-            rgb = neuralLanczosResize(rgb, width: image.width * fit, height: image.height * fit)
+            rgb = Resampler.resize(rgb, width: image.width * fit, height: image.height * fit, filter: .lanczos3, threads: context.threads)
         }
         var out = color.channels == 1 ? rgb.converted(toChannels: 1) : rgb
         if let alpha {
-            out = out.attachingAlpha(neuralLanczosResize(alpha, width: out.width, height: out.height))
+            out = out.attachingAlpha(Resampler.resize(alpha, width: out.width, height: out.height, filter: .lanczos3, threads: context.threads))
         }
         return out
     }

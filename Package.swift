@@ -90,6 +90,9 @@ let package = Package(
         .executableTarget(name: "inpaint-bench", dependencies: ["RetouchCore", "RetouchOps"],
                           path: "bench/inpaint/harness", swiftSettings: optimise),
 
+        // Super-resolution benchmark's Swift half (bench/sr/bench.py drives it).
+        .executableTarget(name: "sr-bench", dependencies: ["RetouchCore", "RetouchInference", "RetouchOps"],
+                          path: "bench/sr/Sources/sr-bench", swiftSettings: optimise),
         // Server and queue benchmarks (bench/server/run.sh drives them).
         .executableTarget(name: "retouch-server-bench",
                           dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchPipeline", "RetouchJobs"],

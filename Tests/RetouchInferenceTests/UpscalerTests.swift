@@ -111,7 +111,7 @@ func maxDifference(_ a: Image8, _ b: Image8) -> Int {
 
     @Test func autoThreeTimesChainsAndFits() throws {
         let config = try installedConfig()
-        let auto = try Registry(kind: "m", NeuralUpscalers.all(config: config, options: NeuralOptions(autoBudgetSeconds: 0))).lookup("auto")
+        let auto = try Registry(kind: "m", NeuralUpscalers.all(config: config, options: NeuralOptions(autoBudgetSeconds: 1000))).lookup("auto")
         let out = try auto.upscale(.u8(testImage(width: 20, height: 14)), scale: 3)
         #expect(out.size == Size(width: 60, height: 42))
     }

@@ -2,8 +2,8 @@
 
     python3 bench/inpaint/run_bench.py [--images 10] [--fsr fast|best] [--no-build]
 
-Fetches the photos (fetch.py), draws a seeded hole per photo (holes.py; strokes, blobs and
-boxes in turn, 2-15% of the image), fills it with `diffuse`, `patch` and `auto` (through
+Fetches the photos (fetch.py), draws seeded holes on each (holes.py; one each of strokes,
+blobs and boxes, 2-15% of the image), fills them with `diffuse`, `patch` and `auto` (through
 the release-built `inpaint-bench` harness, one thread) and with OpenCV's cv2.inpaint
 (Telea, Navier-Stokes; radius 5) and cv2.xphoto.inpaint (FSR), and reports PSNR and SSIM
 inside the hole and over the image, and seconds per fill. Also times `patch` on a 1024x768
@@ -131,32 +131,18 @@ def main():
     fetch.main()
     binary = harness(args.no_build)
     os.makedirs(RESULTS, exist_ok=True)
-    names = sorted(n for n, _, _ in fetch.entries() if not n.startswith("voc_"))[:args.images]
+    names = fetch.photo_names()[:args.images]
     methods = THEIRS + OURS
     rows, sheet_rows = [], []
     with tempfile.TemporaryDirectory() as work:
         for i, name in enumerate(names):
             rgb = np.asarray(Image.open(os.path.join(fetch.PHOTOS, name)).convert("RGB"))
-            kind = holes.KINDS[i % len(holes.KINDS)]
-            mask = holes.make_hole(kind, rgb.shape[1], rgb.shape[0], seed=i)
-            hole = mask > 0
-            tiles = [thumb(rgb, mask)]
-            for method in methods:
-                if method in OURS:
-                    out, seconds, regions = run_ours(binary, method, rgb, mask, work)
-                else:
-                    out, seconds = run_theirs(method, rgb, mask, args.fsr)
-                    regions = {}
-                smap = ssim_map(out, rgb)
-                rows.append(dict(image=name, kind=kind, coverage=round(holes.coverage(mask), 3), method=method,
-                                 psnr_hole=psnr(out, rgb, hole), psnr_image=psnr(out, rgb),
-                                 ssim_hole=float(smap[hole].mean()), ssim_image=float(smap.mean()),
-                                 seconds=seconds, regions=json.dumps(regions)))
-                tiles.append(thumb(out))
-                print(f"{name:32} {kind:8} {method:10} hole PSNR {rows[-1]['psnr_hole']:6.2f} dB  {seconds:7.3f} s",
-                      flush=True)
-            tiles.append(thumb(rgb))
-            sheet_rows.append((f"{name[:-4]} ({kind})", tiles))
+            for k, kind in enumerate(holes.KINDS):
+                mask = holes.make_hole(kind, rgb.shape[1], rgb.shape[0], seed=len(holes.KINDS) * i + k)
+                tiles = evaluate(binary, work, name, kind, rgb, mask, methods, args.fsr, rows)
+                # One row per photo on the sheet, the hole kinds taking turns.
+                if k == i % len(holes.KINDS):
+                    sheet_rows.append((f"{name[:-4]} ({kind})", tiles))
         timing = time_patch_target(binary, work)
         voc_rows = visual_voc(binary, work)
     labels = ["input + hole"] + list(methods) + ["ground truth"]
@@ -164,9 +150,30 @@ def main():
     write_tables(rows, timing, methods, args)
 
 
+def evaluate(binary, work, name, kind, rgb, mask, methods, fsr, rows):
+    """Fills one hole with every method, appends a result row each; returns sheet tiles."""
+    hole = mask > 0
+    tiles = [thumb(rgb, mask)]
+    for method in methods:
+        if method in OURS:
+            out, seconds, regions = run_ours(binary, method, rgb, mask, work)
+        else:
+            out, seconds = run_theirs(method, rgb, mask, fsr)
+            regions = {}
+        smap = ssim_map(out, rgb)
+        rows.append(dict(image=name, kind=kind, coverage=round(holes.coverage(mask), 3), method=method,
+                         psnr_hole=psnr(out, rgb, hole), psnr_image=psnr(out, rgb),
+                         ssim_hole=float(smap[hole].mean()), ssim_image=float(smap.mean()),
+                         seconds=seconds, regions=json.dumps(regions)))
+        tiles.append(thumb(out))
+        print(f"{name:32} {kind:8} {method:10} hole PSNR {rows[-1]['psnr_hole']:6.2f} dB  {seconds:7.3f} s", flush=True)
+    tiles.append(thumb(rgb))
+    return tiles
+
+
 def time_patch_target(binary, work):
     """`patch`, `diffuse` and Telea on a 1024x768 photo with a 5% blob hole."""
-    name = sorted(n for n, _, _ in fetch.entries() if not n.startswith("voc_"))[0]
+    name = fetch.photo_names()[0]
     rgb = np.asarray(Image.open(os.path.join(fetch.PHOTOS, name)).convert("RGB").resize((1024, 768), Image.LANCZOS))
     mask = holes.make_hole("blobs", 1024, 768, seed=99, target=0.05)
     result = {"coverage": holes.coverage(mask)}
@@ -178,9 +185,7 @@ def time_patch_target(binary, work):
 
 def visual_voc(binary, work):
     rows = []
-    for name, _, _ in fetch.entries():
-        if not name.startswith("voc_") or name.endswith("_mask.png"):
-            continue
+    for name in fetch.voc_names():
         rgb = np.asarray(Image.open(os.path.join(fetch.PHOTOS, name)).convert("RGB"))
         mask = voc_mask(os.path.join(fetch.PHOTOS, name.replace(".png", "_mask.png")))
         tiles = [thumb(rgb, mask)]
@@ -198,7 +203,8 @@ def write_tables(rows, timing, methods, args):
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    lines = [f"{len(rows) // len(methods)} photos, one synthetic hole each (2-15%); FSR mode: {args.fsr}; one thread",
+    lines = [f"{len(rows) // len(methods)} holes (2-15%; {len(rows) // len(methods) // len(holes.KINDS)} photos x "
+             f"{', '.join(holes.KINDS)}); FSR mode: {args.fsr}; one thread",
              "", "| method | PSNR hole | PSNR image | SSIM hole | SSIM image | seconds |", "|---|---|---|---|---|---|"]
     for method in methods:
         sel = [r for r in rows if r["method"] == method]

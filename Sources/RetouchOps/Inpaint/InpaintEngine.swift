@@ -44,7 +44,8 @@ public struct InpaintRegion: Sendable, Equatable, Codable {
     /// Bounding box of the region (image pixels).
     public var rect: Rect
     public var pixelCount: Int
-    /// The method that filled it: an engine name (`diffuse`, `patch`) or a hint (`color`, `blur`).
+    /// The method that filled it: an engine name (`diffuse`, `patch`), a hint (`color`,
+    /// `blur`), or `patch+blur` where `auto` blended the two (see `InpaintEngines.auto`).
     public var engine: String
 }
 
@@ -86,7 +87,7 @@ public enum InpaintEngines {
 
     public static let auto = InpaintEngine(
         name: "auto",
-        summary: "per region: diffuse for thin or flat regions, patch otherwise") { image, mask, p, context in
+        summary: "per region: diffuse for thin strokes, blur for smooth surroundings, elsewhere patch texture over shading shared with blur") { image, mask, p, context in
         try RegionDriver(parameters: p, context: context).fill(image, mask: mask) { region in
             p.sourceRegions.isEmpty ? AutoChoice.choose(region) : .patch
         }

@@ -33,11 +33,11 @@ struct PatchFill {
                 let change = PatchVote(level, field).apply(to: &level)
                 if change < 0.2 { break }
             }
-            if depth == 0 {
-                field.rescore(level)
-                SeamCorrection().apply(to: &level, field: field)
-                level.store(into: &result)
-            }
+            // Correcting every level's seam keeps colour offsets from being passed down and
+            // copied into finer levels.
+            field.rescore(level)
+            SeamCorrection().apply(to: &level, field: field)
+            if depth == 0 { level.store(into: &result) }
             coarser = (level, field)
         }
         write(result, into: &canvas)

@@ -44,14 +44,16 @@ struct PatchVote {
         }
     }
 
-    /// exp(-d / 2 sigma^2) with sigma^2 the mean distance, times 1.3^-depth (Wexler's
-    /// confidence), capped so deep pixels do not underflow to zero weight.
+    /// exp(-d / 2 sigma^2) times 1.69^-depth (Wexler's confidence: patches near the edge are
+    /// trusted more). 2 sigma^2 is 32 times the mean distance, a gentle preference: on the
+    /// bench, averaging many votes erred less than trusting the few closest matches. Capped
+    /// so deep pixels do not underflow to zero weight.
     private static func targetWeights(_ level: PatchLevel, _ field: PatchField) -> [Float] {
         let finite = field.cost.filter(\.isFinite)
         let mean = finite.isEmpty ? 1 : Swift.max(1, finite.reduce(0, +) / Float(finite.count))
-        let decay = Float(log(1.3))
+        let decay = Float(log(1.69))
         return zip(field.cost, level.depth).map { cost, depth in
-            let similarity = Swift.min(20, (cost.isFinite ? cost : 20 * mean) / (2 * mean))
+            let similarity = Swift.min(20, (cost.isFinite ? cost : 640 * mean) / (32 * mean))
             return Float(exp(Double(-similarity - decay * Swift.min(depth, 40))))
         }
     }

@@ -4,17 +4,24 @@ import RetouchCore
 /// How one region is filled.
 enum FillMethod: Sendable, Equatable {
     case diffuse, patch, harmonic
+    /// Patch texture over shading shared with the membrane fill (`BlendedFill`).
+    case blended
     case flat(r: UInt8, g: UInt8, b: UInt8)
 
     /// The name reported to the user (an engine or a hint).
     var name: String {
-        switch self { case .diffuse: "diffuse"; case .patch: "patch"; case .harmonic: "blur"; case .flat: "color" }
+        switch self {
+        case .diffuse: "diffuse"; case .patch: "patch"; case .harmonic: "blur"; case .blended: "patch+blur"
+        case .flat: "color"
+        }
     }
 
     /// Order of the passes: cheap, context-free fills first, so later passes can use them.
     var pass: Int {
-        switch self { case .flat: 0; case .harmonic: 1; case .diffuse: 2; case .patch: 3 }
+        switch self { case .flat: 0; case .harmonic: 1; case .diffuse: 2; case .patch, .blended: 3 }
     }
+
+    var usesPatches: Bool { self == .patch || self == .blended }
 }
 
 /// What a method chooser sees of a region.
@@ -77,7 +84,8 @@ struct RegionDriver {
             }
         }
         let regions = labels.components.indices.map { i in
-            InpaintRegion(rect: labels.components[i].boundingBox, pixelCount: labels.components[i].pixelCount, engine: used[i])
+            InpaintRegion(rect: labels.components[i].boundingBox, pixelCount: labels.components[i].pixelCount,
+                          engine: used[i])
         }
         return InpaintResult(image: out, regions: regions, notes: notes)
     }
@@ -103,7 +111,7 @@ struct RegionDriver {
         switch method {
         case .flat, .harmonic: return 1
         case .diffuse: return parameters.radius + 1
-        case .patch:
+        case .patch, .blended:
             if let margin = parameters.searchMargin { return margin }
             let side = Swift.max(component.boundingBox.width, component.boundingBox.height)
             return Swift.min(160, Swift.max(3 * parameters.patchSize, side))
@@ -117,7 +125,7 @@ struct RegionDriver {
             x0 = Swift.min(x0, b.x - m); y0 = Swift.min(y0, b.y - m)
             x1 = Swift.max(x1, b.maxX + m); y1 = Swift.max(y1, b.maxY + m)
         }
-        if method == .patch {
+        if method.usesPatches {
             for r in parameters.sourceRegions {
                 x0 = Swift.min(x0, r.x); y0 = Swift.min(y0, r.y)
                 x1 = Swift.max(x1, r.maxX); y1 = Swift.max(y1, r.maxY)
@@ -219,6 +227,11 @@ struct ClusterJob: Sendable {
         var note: String?
     }
 
+    private func patchFill(_ p: InpaintParameters) -> PatchFill {
+        let local = p.sourceRegions.map { Rect(x: $0.x - rect.x, y: $0.y - rect.y, width: $0.width, height: $0.height) }
+        return PatchFill(patchRadius: p.patchSize / 2, sourceRegions: local, seed: p.seed &+ UInt64(index) &* 0x9E37_79B9)
+    }
+
     func run(_ image: Image8, _ labels: MaskLabels, _ pending: [Bool], _ p: InpaintParameters,
              _ context: OperationContext) throws -> Outcome {
         try context.checkCancelled()
@@ -237,10 +250,7 @@ struct ClusterJob: Sendable {
         case .harmonic: HarmonicFill().run(&canvas)
         case .diffuse: FastMarchingFill(radius: p.radius).run(&canvas)
         case .patch:
-            let local = p.sourceRegions.map { Rect(x: $0.x - rect.x, y: $0.y - rect.y, width: $0.width, height: $0.height) }
-            let fill = PatchFill(patchRadius: p.patchSize / 2, sourceRegions: local,
-                                 seed: p.seed &+ UInt64(index) &* 0x9E37_79B9)
-            if try fill.run(&canvas, context: context) == .noSource {
+            if try patchFill(p).run(&canvas, context: context) == .noSource {
                 if !p.sourceRegions.isEmpty {
                     throw RetouchError(.invalidArgument,
                                        "the source region holds no \(p.patchSize)x\(p.patchSize) patch outside the mask; "
@@ -249,6 +259,11 @@ struct ClusterJob: Sendable {
                 FastMarchingFill(radius: p.radius).run(&canvas)
                 return Outcome(canvas: canvas, fallback: .diffuse,
                                note: "no \(p.patchSize)x\(p.patchSize) patch outside the mask near \(rect); filled with diffuse instead")
+            }
+        case .blended:
+            if try !BlendedFill(patch: patchFill(p)).run(&canvas, context: context) {
+                return Outcome(canvas: canvas, fallback: .harmonic,
+                               note: "no \(p.patchSize)x\(p.patchSize) patch outside the mask near \(rect); filled with blur instead")
             }
         }
         return Outcome(canvas: canvas, fallback: nil, note: nil)

@@ -11,7 +11,7 @@ public struct NeuralOptions: Sendable {
     /// Tile edge in input pixels; nil uses each model's recommended size.
     public var tileSize: Int?
 
-    public init(autoBudgetSeconds: Double = 60, maxOutputPixels: Int = 200_000_000, tileSize: Int? = nil) {
+    public init(autoBudgetSeconds: Double = 120, maxOutputPixels: Int = 200_000_000, tileSize: Int? = nil) {
         self.autoBudgetSeconds = autoBudgetSeconds
         self.maxOutputPixels = maxOutputPixels
         self.tileSize = tileSize
@@ -41,8 +41,8 @@ public enum NeuralUpscalers {
                 return try runner.run(NeuralPlan(models: [spec]), on: pixels, context: context)
             }))
         upscalers.append(Upscaler(
-            name: "auto", summary: "Best neural model for the scale within \(Int(options.autoBudgetSeconds)) s of CPU time "
-                + "(Real-ESRGAN x4plus, else waifu2x 2x chained; 3x fitted from 4x with Lanczos)",
+            name: "auto", summary: "Best photo model for the scale within \(Int(options.autoBudgetSeconds)) s of CPU time "
+                + "(waifu2x 2x, chained for 4x, 3x fitted from 4x with Lanczos; else the fast compact model)",
             family: .neural, scales: [2, 3, 4],
             availability: { runner.availability(of: [try? ModelCatalog.spec(named: "waifu2x-photo")].compactMap { $0 }) },
             run: { pixels, scale, context in
@@ -108,11 +108,11 @@ struct NeuralRunner: Sendable {
             done += count
         }
         if let fit = plan.fitScale {
-            rgb = neuralLanczosResize(rgb, width: image.width * fit, height: image.height * fit)
+            rgb = Resampler.resize(rgb, width: image.width * fit, height: image.height * fit, filter: .lanczos3, threads: context.threads)
         }
         var out = color.channels == 1 ? rgb.converted(toChannels: 1) : rgb
         if let alpha {
-            out = out.attachingAlpha(neuralLanczosResize(alpha, width: out.width, height: out.height))
+            out = out.attachingAlpha(Resampler.resize(alpha, width: out.width, height: out.height, filter: .lanczos3, threads: context.threads))
         }
         return out
     }

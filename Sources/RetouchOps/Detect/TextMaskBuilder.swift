@@ -1,0 +1,166 @@
+import Foundation
+import RetouchCore
+
+/// Builds a stroke-level removal mask from detected text regions, so filling it keeps the
+/// background between letters instead of repainting whole boxes.
+///
+/// Inside each region, every pixel's deviation from its local background is measured with
+/// colour top-hats (how far it stands above an opening and below a closing whose window is
+/// wider than a stroke), so light text, dark text, outlines and drop shadows all stand out,
+/// and semi-transparent watermarks still differ from what lies around them. Pixels are text
+/// when their deviation beats both an Otsu split of the region and the noise of the region's
+/// outer ring (which DB's unclipped boxes leave as background). A region whose ring is one
+/// flat colour that ends in a rectangle nearby is a caption plate or price tag: the whole plate
+/// goes. The result is dilated and clipped to the region (or plate) grown by the dilation.
+public struct TextMaskBuilder: Sendable {
+    public struct Options: Sendable, Equatable {
+        /// Pixels added around strokes; covers anti-aliasing, thin outlines and JPEG ringing.
+        public var dilation = 3
+        /// Mask whole regions (grown by `dilation`) instead of strokes.
+        public var fullBoxes = false
+        /// Smallest colour deviation (0-255 RGB distance) that can count as text.
+        public var minContrast: Float = 14
+        /// Take whole caption plates and price tags when the text sits on one.
+        public var plates = true
+
+        public init() {}
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) { self.options = options }
+
+    /// The mask (one channel, 255 = remove) and, per region, the area its mask pixels come
+    /// from before dilation: the region's polygon, or the plate rectangle it sits on.
+    public func mask(for regions: [TextRegion], in image: Image8) throws -> TextMask {
+        guard image.width > 0, image.height > 0 else {
+            throw RetouchError(.invalidArgument, "cannot build a text mask for an empty image (\(image.size))")
+        }
+        guard options.dilation >= 0, options.dilation <= 64, options.minContrast >= 0 else {
+            throw RetouchError(.invalidArgument, "mask dilation must be 0...64 px and the minimum contrast non-negative")
+        }
+        let rgb = image.channels == 3 ? image : rgbOverWhite(image)
+        var mask = Image8(width: image.width, height: image.height, channels: 1)
+        var areas = [[SIMD2<Double>]]()
+        for region in regions where region.polygon.count >= 3 {
+            let area = options.fullBoxes ? region.polygon : strokes(of: region, in: rgb, into: &mask)
+            if options.fullBoxes { paint(Polygon.outset(area, by: Double(options.dilation)), into: &mask) }
+            areas.append(area)
+        }
+        return TextMask(mask: mask, areas: areas)
+    }
+
+    /// Adds the region's text pixels to `mask` and returns the area they were confined to.
+    private func strokes(of region: TextRegion, in image: Image8, into mask: inout Image8) -> [SIMD2<Double>] {
+        let across = max(2, region.sideLengths.across)
+        let radius = max(2, Int((across * 0.22).rounded()))
+        let limit = Polygon.outset(region.polygon, by: Double(options.dilation))
+        guard let b = Polygon.pixelBounds(limit, width: image.width, height: image.height) else { return region.polygon }
+        let patch = Rect(x: b.x0, y: b.y0, width: b.x1 - b.x0 + 1, height: b.y1 - b.y0 + 1)
+        let context = Rect(x: patch.x - radius, y: patch.y - radius, width: patch.width + 2 * radius,
+                           height: patch.height + 2 * radius).intersection(Rect(size: image.size))
+        let deviation = topHatDeviation(image, in: context, radius: radius)
+
+        var inside = [(x: Int, y: Int, d: Float, ring: Bool)]()
+        let ringWidth = max(1.5, across * 0.12)
+        Polygon.forEachPixel(in: region.polygon, width: image.width, height: image.height) { x, y in
+            let d = deviation[x - context.x, y - context.y]
+            let ring = Polygon.distanceToBoundary(region.polygon, SIMD2(Double(x) + 0.5, Double(y) + 0.5)) < ringWidth
+            inside.append((x, y, d, ring))
+        }
+        if inside.isEmpty { return region.polygon }
+
+        let ringPixels = inside.filter(\.ring)
+        let background = BackgroundColours(ringPixels.map { CaptionPlate.colour(image, $0.x, $0.y) })
+        let ringNoise = percentile(ringPixels.map(\.d), 0.8)
+        let threshold = max(otsuThreshold(inside.map(\.d)), ringNoise, options.minContrast)
+        // Letter counters and gaps also stand out from a wide opening or closing, but they
+        // have the background's colour: text must also differ from every ring colour.
+        let gate = max(options.minContrast * 0.75, background.noise * 1.5)
+        var text = Plane(width: context.width, height: context.height)
+        for p in inside where p.d > threshold && background.distance(CaptionPlate.colour(image, p.x, p.y)) > gate {
+            text[p.x - context.x, p.y - context.y] = 1
+        }
+
+        if options.plates, let plate = CaptionPlate.find(around: region, in: image, ring: ringPixels.map { ($0.x, $0.y) }) {
+            paint(Polygon.outset(plate, by: Double(options.dilation)), into: &mask)
+            return plate
+        }
+        let grown = text.dilated(radius: options.dilation)
+        Polygon.forEachPixel(in: limit, width: image.width, height: image.height) { x, y in
+            if grown[x - context.x, y - context.y] > 0 { mask[x, y, 0] = 255 }
+        }
+        return region.polygon
+    }
+
+    private func paint(_ polygon: [SIMD2<Double>], into mask: inout Image8) {
+        let w = mask.width, h = mask.height
+        Polygon.forEachPixel(in: polygon, width: w, height: h) { x, y in mask[x, y, 0] = 255 }
+    }
+}
+
+/// A text mask and the areas (region polygons, or the plates they sit on) it was drawn within.
+public struct TextMask: Sendable, Equatable {
+    /// One channel, same size as the image; 255 where pixels are to be removed, else 0.
+    public var mask: Image8
+    public var areas: [[SIMD2<Double>]]
+
+    /// Fraction of the image the mask covers.
+    public var coverage: Double {
+        let set = mask.samples.reduce(0) { $0 + ($1 >= 128 ? 1 : 0) }
+        return mask.pixelCount > 0 ? Double(set) / Double(mask.pixelCount) : 0
+    }
+}
+
+/// Per-pixel distance of colour from the local background: for each channel the larger of the
+/// white top-hat (v - opening) and black top-hat (closing - v), combined as a Euclidean length.
+func topHatDeviation(_ image: Image8, in rect: Rect, radius: Int) -> Plane {
+    var sumSquares = Plane(width: rect.width, height: rect.height)
+    for c in 0..<3 {
+        var plane = Plane(width: rect.width, height: rect.height)
+        for y in 0..<rect.height {
+            for x in 0..<rect.width { plane[x, y] = Float(image[rect.x + x, rect.y + y, c]) }
+        }
+        let opened = plane.opened(radius: radius), closed = plane.closed(radius: radius)
+        for i in plane.values.indices {
+            let v = plane.values[i]
+            let t = max(v - opened.values[i], closed.values[i] - v)
+            sumSquares.values[i] += t * t
+        }
+    }
+    for i in sumSquares.values.indices { sumSquares.values[i] = sumSquares.values[i].squareRoot() }
+    return sumSquares
+}
+
+/// The threshold maximising between-class variance of `values` (histogram of 256 bins over their range).
+func otsuThreshold(_ values: [Float]) -> Float {
+    guard let lo = values.min(), let hi = values.max(), hi > lo else { return values.first ?? 0 }
+    let bins = 256
+    var histogram = [Double](repeating: 0, count: bins)
+    let scale = Float(bins - 1) / (hi - lo)
+    for v in values { histogram[Int((v - lo) * scale)] += 1 }
+    let total = Double(values.count)
+    let weightedTotal = histogram.enumerated().reduce(0.0) { $0 + Double($1.offset) * $1.element }
+    var countBelow = 0.0, weightedBelow = 0.0, best = -1.0, bestBin = 0
+    for i in 0..<bins - 1 {
+        countBelow += histogram[i]
+        weightedBelow += Double(i) * histogram[i]
+        let countAbove = total - countBelow
+        if countBelow == 0 || countAbove == 0 { continue }
+        let meanBelow = weightedBelow / countBelow, meanAbove = (weightedTotal - weightedBelow) / countAbove
+        let between = countBelow * countAbove * (meanBelow - meanAbove) * (meanBelow - meanAbove)
+        if between > best { best = between; bestBin = i }
+    }
+    return lo + (Float(bestBin) + 1) / scale
+}
+
+func percentile(_ values: [Float], _ q: Double) -> Float {
+    guard !values.isEmpty else { return 0 }
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * q))]
+}
+
+/// Colour over white for images with alpha or in gray, as text is judged by how it looks.
+func rgbOverWhite(_ image: Image8) -> Image8 {
+    normalisedRGB(image).quantised(to: UInt8.self)
+}

@@ -1,0 +1,123 @@
+import Testing
+import RetouchCore
+@testable import RetouchOps
+
+private struct Scene {
+    var image: Image8
+    var ink: [Bool]
+    var region: TextRegion
+}
+
+private func scene(colour: [UInt8], alpha: Float = 1, outline: [UInt8]? = nil, grain: Int = 12) -> Scene {
+    let size = Size(width: 320, height: 120)
+    var image = DetectScene.photo(width: size.width, height: size.height, grain: grain)
+    let ink = DetectScene.inkMask("SALE 2024", x: 40, y: 40, cell: 4, size: size)
+    var drawn = ink
+    if let outline {
+        let ring = DetectScene.grown(ink, radius: 2, size: size)
+        DetectScene.draw(ring, colour: outline, on: &image)
+        drawn = ring
+    }
+    DetectScene.draw(ink, colour: colour, alpha: alpha, on: &image)
+    return Scene(image: image, ink: drawn, region: DetectScene.region(x: 40, y: 40, cell: 4, count: 9, margin: 10))
+}
+
+/// (share of ink pixels masked, share of pixels away from the ink that are masked)
+private func recallAndSpill(_ mask: Image8, ink: [Bool], size: Size, allowance: Int) -> (Double, Double) {
+    let near = DetectScene.grown(ink, radius: allowance, size: size)
+    var hit = 0, inkCount = 0, spill = 0, farCount = 0
+    for p in 0..<size.pixelCount {
+        let set = mask.samples[p] >= 128
+        if ink[p] { inkCount += 1; if set { hit += 1 } }
+        if !near[p] { farCount += 1; if set { spill += 1 } }
+    }
+    return (Double(hit) / Double(max(1, inkCount)), Double(spill) / Double(max(1, farCount)))
+}
+
+@Test(arguments: [[UInt8](arrayLiteral: 250, 250, 250), [20, 20, 20], [230, 40, 30]])
+func strokesOfSolidTextAreMaskedTightly(colour: [UInt8]) throws {
+    let s = scene(colour: colour)
+    let result = try TextMaskBuilder().mask(for: [s.region], in: s.image)
+    let (recall, spill) = recallAndSpill(result.mask, ink: s.ink, size: s.image.size, allowance: 4)
+    #expect(recall >= 0.99)
+    #expect(spill < 0.002)
+}
+
+@Test func outlinedTextIsMaskedWithItsOutline() throws {
+    let s = scene(colour: [255, 255, 255], outline: [0, 0, 0])
+    let result = try TextMaskBuilder().mask(for: [s.region], in: s.image)
+    let (recall, spill) = recallAndSpill(result.mask, ink: s.ink, size: s.image.size, allowance: 4)
+    #expect(recall >= 0.99)
+    #expect(spill < 0.002)
+}
+
+@Test func semiTransparentWatermarkIsMasked() throws {
+    let s = scene(colour: [255, 255, 255], alpha: 0.35, grain: 6)
+    let result = try TextMaskBuilder().mask(for: [s.region], in: s.image)
+    let (recall, spill) = recallAndSpill(result.mask, ink: s.ink, size: s.image.size, allowance: 4)
+    #expect(recall >= 0.97)
+    #expect(spill < 0.01)
+}
+
+@Test func captionPlateIsTakenWhole() throws {
+    let plate = Rect(x: 25, y: 28, width: 240, height: 52)
+    var image = DetectScene.photo(width: 480, height: 160)
+    for y in plate.y..<plate.maxY { for x in plate.x..<plate.maxX { for c in 0..<3 { image[x, y, c] = [200, 30, 30][c] } } }
+    let ink = DetectScene.inkMask("SALE 2024", x: 40, y: 40, cell: 4, size: image.size)
+    DetectScene.draw(ink, colour: [255, 255, 255], on: &image)
+    let region = DetectScene.region(x: 40, y: 40, cell: 4, count: 9, margin: 10)
+    let result = try TextMaskBuilder().mask(for: [region], in: image)
+    var covered = 0
+    for y in plate.y..<plate.maxY { for x in plate.x..<plate.maxX where result.mask[x, y, 0] >= 128 { covered += 1 } }
+    #expect(Double(covered) / Double(plate.width * plate.height) >= 0.99)
+    #expect(result.coverage < Double((plate.width + 8) * (plate.height + 8)) / Double(image.pixelCount))
+}
+
+@Test func flatBackgroundIsNotMistakenForAPlate() throws {
+    let s = scene(colour: [20, 20, 20], grain: 0)
+    let result = try TextMaskBuilder().mask(for: [s.region], in: s.image)
+    let (recall, spill) = recallAndSpill(result.mask, ink: s.ink, size: s.image.size, allowance: 4)
+    #expect(recall >= 0.99)
+    #expect(spill < 0.002)
+}
+
+@Test func masksStayInsideTheRegionsGrownByTheDilation() throws {
+    let s = scene(colour: [250, 250, 250])
+    // A region cutting through the text: strokes outside it must stay unmasked.
+    let half = TextRegion(polygon: [SIMD2(30, 30), SIMD2(150, 30), SIMD2(150, 78), SIMD2(30, 78)], score: 0.9)
+    for fullBoxes in [false, true] {
+        var options = TextMaskBuilder.Options()
+        options.fullBoxes = fullBoxes
+        let result = try TextMaskBuilder(options: options).mask(for: [half], in: s.image)
+        let allowed = result.areas.map { Polygon.outset($0, by: Double(options.dilation)) }
+        for y in 0..<s.image.height { for x in 0..<s.image.width where result.mask[x, y, 0] >= 128 {
+            let centre = SIMD2(Double(x) + 0.5, Double(y) + 0.5)
+            #expect(allowed.contains { Polygon.contains($0, centre) })
+        } }
+        if fullBoxes { #expect(result.coverage > 0.15) }
+    }
+}
+
+@Test func noRegionsGiveAnEmptyMaskAndBadInputIsRejected() throws {
+    let photo = DetectScene.photo(width: 64, height: 48)
+    let result = try TextMaskBuilder().mask(for: [], in: photo)
+    #expect(result.coverage == 0)
+    #expect(result.mask.size == photo.size && result.mask.channels == 1)
+    #expect(throws: RetouchError.self) { try TextMaskBuilder().mask(for: [], in: Image8(width: 0, height: 5, channels: 3)) }
+    var options = TextMaskBuilder.Options()
+    options.dilation = -1
+    #expect(throws: RetouchError.self) { try TextMaskBuilder(options: options).mask(for: [], in: photo) }
+}
+
+@Test func runningExtremesMatchABruteForceWindow() {
+    let values: [Float] = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9]
+    let plane = Plane(width: values.count, height: 1, values: values)
+    for r in 1...4 {
+        let eroded = plane.eroded(radius: r), dilated = plane.dilated(radius: r)
+        for i in values.indices {
+            let window = values[max(0, i - r)...min(values.count - 1, i + r)]
+            #expect(eroded.values[i] == window.min())
+            #expect(dilated.values[i] == window.max())
+        }
+    }
+}

@@ -42,7 +42,8 @@ struct TestServer {
     /// The PostgreSQL schema, or the SQLite file, the stores use; workers in other processes open the same.
     let database: String
 
-    init(backend: Backend = .sqlite, _ configure: (inout ServerSettings) -> Void = { _ in }) async throws {
+    init(backend: Backend = .sqlite, detector: TextDetectorModel? = TextDetectorModel(name: "dark-pixels", model: DarkPixels()),
+         _ configure: (inout ServerSettings) -> Void = { _ in }) async throws {
         directory = try scratchDirectory()
         self.backend = backend
         let store: any JobStore
@@ -64,7 +65,7 @@ struct TestServer {
         settings.workers = 2
         settings.queue = 4
         configure(&settings)
-        api = try RetouchAPI(settings: settings, resources: testResources(), keys: keys, jobs: jobs)
+        api = try RetouchAPI(settings: settings, resources: testResources(), keys: keys, jobs: jobs, detector: detector)
     }
 
     var application: some ApplicationProtocol {
@@ -99,6 +100,14 @@ struct TestServer {
         settings.pollSeconds = 0.05
         return try JobWorker(store: jobs.store, blobs: jobs.blobs, resources: testResources(), settings: settings,
                              metrics: api.metrics, logger: quietLogger)
+    }
+}
+
+/// A stand-in text detector: dark pixels are text. The real one needs model files tests cannot rely on.
+struct DarkPixels: ProbabilityMapModel {
+    func run(input: [Float], height: Int, width: Int) throws -> [Float] {
+        let n = width * height
+        return (0..<n).map { p in input[p] < -0.6 && input[n + p] < -0.6 && input[2 * n + p] < -0.6 ? 1 : 0 }
     }
 }
 

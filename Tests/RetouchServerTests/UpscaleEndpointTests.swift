@@ -120,10 +120,14 @@ struct UpscaleEndpointTests {
     func models() async throws {
         let server = try await TestServer()
         struct Models: Decodable {
-            struct Entry: Decodable { var name: String; var scales: [Int]; var available: Bool; var family: String }
+            struct Entry: Decodable {
+                struct Detector: Decodable { var name: String; var available: Bool }
+                var name: String; var scales: [Int]; var available: Bool; var family: String
+            }
             struct Engine: Decodable { var name: String; var summary: String }
             var upscalers: [Entry]
             var inpaintEngines: [Engine]
+            var textDetectors: [Entry.Detector]
         }
         try await server.withRouter { client in
             try await client.execute(uri: "/v1/models", method: .get, headers: server.auth) { response in
@@ -132,6 +136,7 @@ struct UpscaleEndpointTests {
                 #expect(models.upscalers.map(\.name) == testResources().upscalers.names)
                 #expect(models.upscalers.allSatisfy { $0.available && $0.scales == [2, 3, 4] && $0.family == "resampler" })
                 #expect(models.inpaintEngines.map(\.name) == InpaintEngines.registry.names)
+                #expect(models.textDetectors.map(\.name) == ["dark-pixels"] && models.textDetectors[0].available)
             }
         }
     }

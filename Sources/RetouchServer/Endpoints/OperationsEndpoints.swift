@@ -14,7 +14,7 @@ extension RetouchAPI {
                      body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
         }
         routes.on(.get, "/v1/models") { [self] _, _ in
-            try JSONResponse.make(ModelList(resources.upscalers, inpainters: InpaintEngines.registry))
+            try JSONResponse.make(ModelList(resources.upscalers, inpainters: InpaintEngines.registry, detector: detector))
         }
     }
 
@@ -36,6 +36,13 @@ extension RetouchAPI {
                 checks["job_store"] = "ok"
             } catch {
                 checks["job_store"] = "unreachable: \(error)"
+            }
+        }
+        if let detector {
+            if case .missing(let why) = detector.availability() {
+                checks["text_detector"] = "ok (not installed, so /v1/detect and /v1/erase-text answer 503: \(why))"
+            } else {
+                checks["text_detector"] = "ok"
             }
         }
         let ready = checks.values.allSatisfy { $0.hasPrefix("ok") }
@@ -85,11 +92,23 @@ struct ModelList: Encodable {
         var summary: String
     }
 
+    struct DetectorInfo: Encodable {
+        var name: String
+        var available: Bool
+        var missing: String?
+    }
+
     var upscalers: [UpscalerInfo]
     var inpaintEngines: [EngineInfo]
+    var textDetectors: [DetectorInfo]
 
-    init(_ upscalers: Registry<Upscaler>, inpainters: Registry<InpaintEngine>) {
+    init(_ upscalers: Registry<Upscaler>, inpainters: Registry<InpaintEngine>, detector: TextDetectorModel?) {
         inpaintEngines = inpainters.entries.map { EngineInfo(name: $0.name, summary: $0.summary) }
+        textDetectors = detector.map { detector in
+            var missing: String?
+            if case .missing(let why) = detector.availability() { missing = why }
+            return [DetectorInfo(name: detector.name, available: missing == nil, missing: missing)]
+        } ?? []
         self.upscalers = upscalers.entries.map { entry in
             let availability = entry.availability()
             var missing: String?

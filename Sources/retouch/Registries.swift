@@ -8,6 +8,6 @@ enum Registries {
     static let upscalers = StandardRegistries.upscalers(inference: inference)
 
     static func stepResources() throws -> StepResources {
-        StepResources(upscalers: upscalers)
+        StandardRegistries.stepResources(inference: inference)
     }
 }

@@ -129,11 +129,6 @@ public struct Mask: Sendable, Equatable {
         return Mask(unchecked: rect.width, rect.height, holes)
     }
 
-    /// The mask as a one-channel image, 255 = remove.
-    public var image: Image8 {
-        Image8(width: width, height: height, channels: 1, samples: isHole.map { $0 ? 255 : 0 })
-    }
-
     /// For internal callers whose shapes are right by construction.
     init(unchecked width: Int, _ height: Int, _ isHole: [Bool]) {
         self.width = width

@@ -13,12 +13,20 @@ let package = Package(
         .library(name: "RetouchOps", targets: ["RetouchOps"]),
         .library(name: "RetouchInference", targets: ["RetouchInference"]),
         .library(name: "RetouchJobs", targets: ["RetouchJobs"]),
+        .library(name: "RetouchServer", targets: ["RetouchServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, found through pkg-config.
@@ -53,9 +61,27 @@ let package = Package(
                                .product(name: "GRDB", package: "GRDB.swift"),
                                .product(name: "PostgresNIO", package: "postgres-nio"),
                                .product(name: "Crypto", package: "swift-crypto")]),
+        // The HTTP API: synchronous endpoints, jobs, API keys, limits, metrics; and the job worker.
+        // Front end only: every operation comes from the registries it is handed.
+        .target(name: "RetouchServer",
+                dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchPipeline", "RetouchJobs",
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "HTTPTypes", package: "swift-http-types"),
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                               .product(name: "MultipartKit", package: "multipart-kit"),
+                               .product(name: "Prometheus", package: "swift-prometheus"),
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "GRDB", package: "GRDB.swift"),
+                               .product(name: "PostgresNIO", package: "postgres-nio")],
+                resources: [.embedInCode("Resources/openapi.yaml")]),
         .executableTarget(name: "retouch",
                           dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchInference", "RetouchPipeline",
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                                         "RetouchServer",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                         .product(name: "Logging", package: "swift-log"),
+                                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                           swiftSettings: optimise),
         // Times our codecs and resampling on real photos (bench/run.sh compares with peers).
         .executableTarget(name: "retouch-bench", dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps"],
@@ -67,6 +93,10 @@ let package = Package(
         // Super-resolution benchmark's Swift half (bench/sr/bench.py drives it).
         .executableTarget(name: "sr-bench", dependencies: ["RetouchCore", "RetouchInference", "RetouchOps"],
                           path: "bench/sr/Sources/sr-bench", swiftSettings: optimise),
+        // Server and queue benchmarks (bench/server/run.sh drives them).
+        .executableTarget(name: "retouch-server-bench",
+                          dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchPipeline", "RetouchJobs"],
+                          path: "bench/server", exclude: ["run.sh", "upscale.lua", "jobs.lua"]),
 
         .testTarget(name: "RetouchCoreTests", dependencies: ["RetouchCore"]),
         .testTarget(name: "RetouchCodecsTests",
@@ -77,5 +107,12 @@ let package = Package(
         .testTarget(name: "RetouchCLITests", dependencies: ["retouch", "RetouchCodecs"]),
         .testTarget(name: "RetouchJobsTests",
                     dependencies: ["RetouchJobs", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        .testTarget(name: "RetouchServerTests",
+                    dependencies: ["RetouchServer", "RetouchCodecs", "RetouchJobs", "retouch",
+                                   .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                   .product(name: "HTTPTypes", package: "swift-http-types"),
+                                   .product(name: "Logging", package: "swift-log"),
+                                   .product(name: "PostgresNIO", package: "postgres-nio"),
+                                   .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     ]
 )

@@ -3,8 +3,8 @@ import PostgresNIO
 import RetouchCore
 
 /// Connection settings from a `postgres://user:password@host:port/database?sslmode=...` URL.
-enum PostgresURL {
-    static func configuration(_ text: String, schema: String) throws -> PostgresClient.Configuration {
+public enum PostgresURL {
+    public static func configuration(_ text: String, schema: String) throws -> PostgresClient.Configuration {
         let hint = "give postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]"
         guard let url = URLComponents(string: text),
               url.scheme == "postgres" || url.scheme == "postgresql",
@@ -33,7 +33,7 @@ enum PostgresURL {
     }
 
     /// The URL without its password, for error messages and logs.
-    static func redacted(_ text: String) -> String {
+    public static func redacted(_ text: String) -> String {
         guard var url = URLComponents(string: text), url.password != nil else { return text }
         url.password = "***"
         return url.string ?? text

@@ -9,6 +9,13 @@ public struct BatchEntry: Sendable, Equatable {
     public var inputPath: String
     public var outputPath: String
     public var maskPath: String?
+
+    public init(relativePath: String, inputPath: String, outputPath: String, maskPath: String? = nil) {
+        self.relativePath = relativePath
+        self.inputPath = inputPath
+        self.outputPath = outputPath
+        self.maskPath = maskPath
+    }
 }
 
 /// Finds the images of an input folder and plans their outputs.

@@ -67,7 +67,7 @@ public enum ModelCatalog {
     public static let textDetector = ModelSpec(
         name: "ppocr-v6-det", task: .textDetection, summary: "PP-OCRv6 small DB text detector (probability map)",
         scale: 1, inputName: "x", outputName: "fetch_name_0", normalisation: .bgrHalfRange,
-        padding: ModelPadding(.zero, 0), tileSize: 768, overlap: 64, blend: 0,
+        padding: ModelPadding(.zero, 0), tileSize: 768, overlap: 32, blend: 0,
         licence: "Apache-2.0 (PaddleOCR)", source: "rapidocr==3.10.0",
         file: "text/PP-OCRv6_det_small.onnx",
         sha256: "090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f",

@@ -37,12 +37,43 @@ public struct Pipeline: Sendable {
         case "upscale":
             return UpscaleStep(upscaler: try resources.upscalers.lookup(config.upscaleModel), scale: config.upscaleScale)
         case "inpaint": return try InpaintStep(config: config)
+        case "detect":
+            return DetectStep(detector: try resources.requireDetector(for: name), maskBuilder: maskBuilder(config),
+                              minScore: Float(config.eraseMinScore), route: config.route, threshold: config.threshold,
+                              overlayProbability: resources.overlayProbability)
+        case "erase":
+            _ = try InpaintEngines.registry.lookup(config.eraseEngine)
+            return EraseStep(engine: config.eraseEngine, maskBuilder: maskBuilder(config))
         case "qa":
             return QAStep(expectedScale: expectedScale, maxSeam: config.qaMaxSeam, maxResidual: config.qaMaxResidual,
-                          residualProbability: nil)
+                          residualProbability: try residualCheck(config, resources))
         default:
             throw RetouchError(.invalidArgument,
                                "unknown step '\(name)'; choose from: \(stepNames.joined(separator: ", "))")
+        }
+    }
+
+    private static func maskBuilder(_ config: PipelineConfig) -> TextMaskBuilder {
+        var options = TextMaskBuilder.Options()
+        options.dilation = config.eraseDilate
+        options.fullBoxes = config.eraseFullBoxes
+        return TextMaskBuilder(options: options)
+    }
+
+    /// QA's second look at a cleaned image: the detector and router again, on the result brought
+    /// back to the source size so the check costs the same whatever the upscale.
+    private static func residualCheck(_ config: PipelineConfig, _ resources: StepResources) throws
+        -> (@Sendable (Image8, Size) throws -> Double)? {
+        guard let detector = resources.textDetector else { return nil }
+        let builder = maskBuilder(config)
+        let probability = resources.overlayProbability
+        let minScore = Float(config.eraseMinScore)
+        return { image, sourceSize in
+            let sized = image.size == sourceSize ? image
+                : Resampler.resize(image, width: sourceSize.width, height: sourceSize.height, filter: .bilinear, threads: 1)
+            var detection = try detector.detect(sized)
+            detection.regions = detection.regions.filter { $0.score >= minScore }
+            return probability(detection, try builder.mask(for: detection.regions, in: sized))
         }
     }
 

@@ -9,6 +9,6 @@ enum Registries {
     static let textDetector = OnnxProbabilityMap(config: inference)
 
     static func stepResources() throws -> StepResources {
-        StepResources(upscalers: upscalers)
+        StandardRegistries.stepResources(inference: inference)
     }
 }

@@ -18,8 +18,9 @@ func makeBatchFolder(images: Int, extra: [String: [UInt8]] = [:]) throws -> (inp
     return (input, root + "/out")
 }
 
-func resources() -> StepResources {
-    StepResources(upscalers: Registry(kind: "upscale model", ResamplerUpscalers.all))
+func resources(probability: @escaping @Sendable (TextDetection, TextMask) -> Double = { _, _ in 0 }) -> StepResources {
+    StepResources(upscalers: Registry(kind: "upscale model", ResamplerUpscalers.all), textDetector: nil,
+                  overlayProbability: probability)
 }
 
 func runBatch(_ input: String, _ output: String, _ config: PipelineConfig) async throws -> [ImageRecord] {

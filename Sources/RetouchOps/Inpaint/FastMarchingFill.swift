@@ -8,12 +8,16 @@ import RetouchCore
 /// Unlike finite differences of already-filled pixels (which feed extrapolation errors back
 /// and grow star-shaped streaks), each filled pixel inherits the weighted mean gradient of
 /// the pixels it was filled from: gradients are carried into the hole, never re-measured
-/// there, so they stay bounded by those of the real image.
+/// there, so they stay bounded by those of the real image, and fade with depth.
 struct FastMarchingFill {
     let radius: Int
     /// Gradient (levels per pixel) at which a measured gradient is halved: extrapolating
     /// across a sharp edge would paint halos, gentle ramps keep nearly all of theirs.
     static let edgeGradient: Float = 6
+    /// Share of the gradient a filled pixel passes on: a ramp continues across a scratch,
+    /// but deep in a wide hole an extrapolated slope would run on into a coloured blotch
+    /// (0.8 matched OpenCV's Telea on the bench; 0.95 lost 0.3 dB in blobs).
+    static let gradientFade: Float = 0.8
 
     private enum Flag: UInt8 { case known, band, inside, blocked }
 
@@ -93,8 +97,8 @@ struct FastMarchingFill {
         let inv = 1 / weightSum
         for c in 0..<ch {
             px[q * ch + c] = Swift.max(0, Swift.min(255, scratch[c] * inv))
-            g[(q * ch + c) * 2] = scratch[ch + 2 * c] * inv
-            g[(q * ch + c) * 2 + 1] = scratch[ch + 2 * c + 1] * inv
+            g[(q * ch + c) * 2] = Self.gradientFade * scratch[ch + 2 * c] * inv
+            g[(q * ch + c) * 2 + 1] = Self.gradientFade * scratch[ch + 2 * c + 1] * inv
         }
     }
 

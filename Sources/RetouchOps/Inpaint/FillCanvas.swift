@@ -40,17 +40,4 @@ struct FillCanvas {
 
     /// True when some pixel can serve as a source of colour.
     var hasKnown: Bool { state.contains(.known) }
-
-    /// Writes the filled pixels (only those) back into `image` at `rect`, rounding.
-    func writeFilled(into image: inout Image8, at rect: Rect) {
-        let ch = channels, iw = image.width
-        image.samples.withUnsafeMutableBufferPointer { dst in
-            for y in 0..<height {
-                for x in 0..<width where state[y * width + x] == .fill {
-                    let s = (y * width + x) * ch, d = ((rect.y + y) * iw + rect.x + x) * ch
-                    for c in 0..<ch { dst[d + c] = UInt8(Swift.max(0, Swift.min(255, samples[s + c].rounded()))) }
-                }
-            }
-        }
-    }
 }

@@ -1,7 +1,7 @@
 import RetouchCore
 
 /// Exemplar-based fill: multi-scale PatchMatch with Wexler-style EM from coarse to fine,
-/// then a gradient-domain seam correction. Sources are patches of the canvas that are wholly
+/// each level finished by a gradient-domain seam correction. Sources are patches of the canvas that are wholly
 /// known (and inside `sourceRegions` when given).
 struct PatchFill {
     var patchRadius = 3
@@ -14,13 +14,13 @@ struct PatchFill {
     func run(_ canvas: inout FillCanvas, context: OperationContext) throws -> Outcome {
         guard canvas.fillCount > 0 else { return .filled }
         let pyramid = buildPyramid(PatchImage(canvas: canvas))
-        guard let finest = pyramid.first, finest.hasSources else { return .noSource }
+        guard !pyramid.isEmpty else { return .noSource }
         var rng = SeededRandom(seed: seed, stream: UInt64(canvas.width * 7919 + canvas.height))
         var coarser: (level: PatchLevel, field: PatchField)?
-        var result = pyramid[0].image
+        var result = pyramid[0]
         for depth in (0..<pyramid.count).reversed() {
             try context.checkCancelled()
-            var image = pyramid[depth].image
+            var image = pyramid[depth]
             if let coarser { upsampleColours(from: coarser.level, into: &image) } else { seedCoarsest(&image) }
             var level = PatchLevel(image, pad: patchRadius, sourceRegions: scaled(sourceRegions, depth))
             var field = coarser.map { PatchField(upsampling: $0.field, from: $0.level, to: level, rng: &rng) }
@@ -52,27 +52,24 @@ struct PatchFill {
         return (4, 3)
     }
 
-    private struct Stage {
-        var image: PatchImage
-        var hasSources: Bool
-    }
-
     /// Halves the canvas until the hole is about a patch wide, stopping earlier if a level
-    /// would be too small or would lose its source patches.
-    private func buildPyramid(_ base: PatchImage) -> [Stage] {
+    /// would be too small or would lose its source patches. Empty when even the full
+    /// resolution has no source patch.
+    private func buildPyramid(_ base: PatchImage) -> [PatchImage] {
         let size = 2 * patchRadius + 1
-        var stages = [Stage(image: base, hasSources: sourceCount(base, depth: 0) > 0)]
-        while let last = stages.last?.image, last.inscribedRadius > Float(patchRadius) {
+        guard sourceCount(base, depth: 0) > 0 else { return [] }
+        var levels = [base]
+        while let last = levels.last, last.inscribedRadius > Float(patchRadius) {
             let next = last.downsampled()
             guard Swift.min(next.width, next.height) >= 3 * size,
-                  sourceCount(next, depth: stages.count) >= 64 else { break }
-            stages.append(Stage(image: next, hasSources: true))
+                  sourceCount(next, depth: levels.count) >= 64 else { break }
+            levels.append(next)
         }
-        return stages
+        return levels
     }
 
     private func sourceCount(_ image: PatchImage, depth: Int) -> Int {
-        PatchLevel(image, pad: patchRadius, sourceRegions: scaled(sourceRegions, depth)).sources.count
+        PatchLevel.sources(image, pad: patchRadius, sourceRegions: scaled(sourceRegions, depth)).1.count
     }
 
     private func scaled(_ regions: [Rect], _ depth: Int) -> [Rect] {

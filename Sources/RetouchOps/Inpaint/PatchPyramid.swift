@@ -112,24 +112,33 @@ struct PatchLevel {
         var color = [Float](repeating: 0, count: stride * rows * cc + PatchMetric.width)
         var alpha: [Float]? = image.alpha == nil ? nil : [Float](repeating: 0, count: stride * rows)
         var unknown = [Bool](repeating: false, count: stride * rows)
-        var usable = [Int32](repeating: 0, count: stride * rows)
-        let allowed = Self.allowedMask(sourceRegions, w, h)
         for py in 0..<rows {
             for px in 0..<stride {
                 let p = py * stride + px, q = real(px, py)
                 for c in 0..<cc { color[p * cc + c] = image.color[q * cc + c] }
                 if let a = image.alpha { alpha?[p] = a[q] }
                 unknown[p] = image.state[q] == .fill
-                let inside = px >= pad && py >= pad && px < pad + w && py < pad + h
-                usable[p] = inside && image.state[q] == .known && allowed[q] ? 0 : 1
             }
         }
         self.color = color; self.alpha = alpha; self.unknown = unknown
-        (isSource, sources) = Self.sourceCentres(usable, stride, rows, pad)
+        (isSource, sources) = Self.sources(image, pad: pad, sourceRegions: sourceRegions)
         (targets, targetIndex) = Self.targetCentres(unknown, stride, rows, pad, w, h)
         let holeMask = Mask(unchecked: stride, rows, unknown)
         let inside = holeMask.squaredDistance(toHole: false)
         depth = targets.map { unknown[Int($0)] ? Float(inside[Int($0)]).squareRoot() : 0 }
+    }
+
+    /// Valid source centres in padded coordinates: the whole patch real, known and allowed.
+    static func sources(_ image: PatchImage, pad: Int, sourceRegions: [Rect]) -> ([Bool], [Int32]) {
+        let w = image.width, h = image.height, stride = w + 2 * pad, rows = h + 2 * pad
+        let allowed = allowedMask(sourceRegions, w, h)
+        var bad = [Int32](repeating: 1, count: stride * rows)
+        for y in 0..<h {
+            for x in 0..<w where image.state[y * w + x] == .known && allowed[y * w + x] {
+                bad[(y + pad) * stride + x + pad] = 0
+            }
+        }
+        return sourceCentres(bad, stride, rows, pad)
     }
 
     private static func allowedMask(_ regions: [Rect], _ w: Int, _ h: Int) -> [Bool] {

@@ -14,13 +14,6 @@ public struct MaskLabels: Sendable {
     public let height: Int
     public let labels: [Int32]
     public let components: [MaskComponent]
-
-    /// A mask holding only the given components.
-    public func mask(of selected: some Sequence<Int>) -> Mask {
-        var wanted = [Bool](repeating: false, count: components.count + 1)
-        for label in selected { wanted[label] = true }
-        return Mask(unchecked: width, height, labels.map { wanted[Int($0)] })
-    }
 }
 
 extension Mask {

@@ -12,8 +12,22 @@ public protocol PipelineStep: Sendable {
 /// batch starts instead of on every image.
 public struct StepResources: Sendable {
     public var upscalers: Registry<Upscaler>
+    /// Finds text; nil when no detector is installed (then detect and erase cannot run).
+    public var textDetector: TextDetector?
+    /// p(overlay) from what the detector found: the routing classifier.
+    public var overlayProbability: @Sendable (TextDetection, TextMask) -> Double
 
-    public init(upscalers: Registry<Upscaler>) {
+    public init(upscalers: Registry<Upscaler>, textDetector: TextDetector?,
+                overlayProbability: @escaping @Sendable (TextDetection, TextMask) -> Double) {
         self.upscalers = upscalers
+        self.textDetector = textDetector
+        self.overlayProbability = overlayProbability
+    }
+
+    func requireDetector(for step: String) throws -> TextDetector {
+        guard let textDetector else {
+            throw RetouchError(.modelMissing, "step \(step) needs the text detector; run scripts/install_models.sh")
+        }
+        return textDetector
     }
 }

@@ -12,7 +12,7 @@ struct QAStep: PipelineStep {
     let maxSeam: Double
     let maxResidual: Double
     /// p(overlay) of an image; nil when no detector is configured.
-    let residualProbability: (@Sendable (Image8) throws -> Double)?
+    let residualProbability: (@Sendable (Image8, Size) throws -> Double)?
 
     func run(_ item: inout WorkItem, context: OperationContext) throws {
         let image = try item.requireImage(for: name)
@@ -28,7 +28,7 @@ struct QAStep: PipelineStep {
             }
         }
         if item.route == .cleaned, let residualProbability {
-            let p = try residualProbability(image.pixels.eightBit)
+            let p = try residualProbability(image.pixels.eightBit, item.sourceSize)
             if p > maxResidual {
                 reasons.append(String(format: "overlay still detected after cleaning (p=%.2f > %.2f)", p, maxResidual))
             }

@@ -1,4 +1,5 @@
 import RetouchCore
+import RetouchOps
 
 /// Whether the router sent an image through overlay removal.
 public enum Route: String, Sendable, Codable {
@@ -14,6 +15,11 @@ public struct WorkItem: Sendable {
     /// Upright size at decode time.
     public var sourceSize = Size(width: 0, height: 0)
     public var overlayProbability: Double?
+    /// Text the detector found, in the coordinates of the image it ran on (`detectedSize`).
+    public var textRegions: [TextRegion] = []
+    public var detectedSize = Size(width: 0, height: 0)
+    /// The stroke mask built at detection time (one channel, `detectedSize`), if any text was found.
+    public var textMask: Image8?
     public var route: Route?
     /// One channel, same size as the image, 255 where a fill replaced pixels; QA checks its seams.
     public var filledMask: Image8?

@@ -65,9 +65,13 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let apiError = APIError.from(error)
+            var apiError = APIError.from(error)
             if apiError.status.code >= 500 {
                 context.logger.error("request failed", metadata: ["error": .string(String(describing: error))])
+            }
+            if apiError.code == "internal" {
+                // An unexpected error's text is for the operator, not the client.
+                apiError.message = "internal error; the server log has the details under request id \(context.requestID)"
             }
             return apiError.response()
         }

@@ -64,7 +64,8 @@ let package = Package(
         // The HTTP API: synchronous endpoints, jobs, API keys, limits, metrics; and the job worker.
         // Front end only: every operation comes from the registries it is handed.
         .target(name: "RetouchServer",
-                dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchPipeline", "RetouchJobs",
+                dependencies: ["RetouchCore", "RetouchCodecs", "RetouchInference", "RetouchOps", "RetouchPipeline",
+                               "RetouchJobs",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HTTPTypes", package: "swift-http-types"),
                                .product(name: "NIOCore", package: "swift-nio"),

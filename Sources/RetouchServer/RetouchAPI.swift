@@ -14,16 +14,14 @@ public final class RetouchAPI: Sendable {
     let resources: StepResources
     let keys: (any KeyStore)?
     let jobs: JobServices?
-    let detector: TextDetectorModel?
     let limiter: WorkLimiter
     public let metrics: ServerMetrics
 
     /// - Parameters:
     ///   - keys: where API keys are checked; nil only with `settings.requireAuth == false`.
     ///   - jobs: the job queue and blobs; without them the job routes answer 503.
-    ///   - detector: the text detector; without it `/v1/detect` and `/v1/erase-text` answer 503.
     public init(settings: ServerSettings, resources: StepResources, keys: (any KeyStore)?,
-                jobs: JobServices? = nil, detector: TextDetectorModel? = nil) throws {
+                jobs: JobServices? = nil) throws {
         try settings.validate()
         if settings.requireAuth && keys == nil {
             throw RetouchError(.invalidArgument, "authentication is on but no key store was given")
@@ -32,7 +30,6 @@ public final class RetouchAPI: Sendable {
         self.resources = resources
         self.keys = settings.requireAuth ? keys : nil
         self.jobs = jobs
-        self.detector = detector
         limiter = WorkLimiter(workers: settings.workers, queue: settings.queue)
         metrics = ServerMetrics()
     }

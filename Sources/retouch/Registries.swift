@@ -6,7 +6,6 @@ import RetouchPipeline
 enum Registries {
     static let inference = StandardRegistries.inferenceConfigFromEnvironment()
     static let upscalers = StandardRegistries.upscalers(inference: inference)
-    static let textDetector = OnnxProbabilityMap(config: inference)
 
     static func stepResources() throws -> StepResources {
         StandardRegistries.stepResources(inference: inference)

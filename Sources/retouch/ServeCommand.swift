@@ -109,8 +109,7 @@ struct Serve: AsyncParsableCommand {
         let store = try await DataLocations.openJobStore(db, schema: schema)
         let blobStore = try DataLocations.openBlobStore(blobs)
         let jobs = JobServices(store: store, blobs: blobStore, baseConfig: try baseConfig())
-        let api = try RetouchAPI(settings: settings, resources: resources, keys: keys, jobs: jobs,
-                                 detector: TextDetectorModel(Registries.textDetector))
+        let api = try RetouchAPI(settings: settings, resources: resources, keys: keys, jobs: jobs)
         var services: [any Service] = [RetentionPurger(store: store, blobs: blobStore, logger: logger)]
         if jobWorkers > 0 {
             var worker = WorkerSettings()

@@ -42,7 +42,9 @@ struct TestServer {
     /// The PostgreSQL schema, or the SQLite file, the stores use; workers in other processes open the same.
     let database: String
 
-    init(backend: Backend = .sqlite, detector: TextDetectorModel? = TextDetectorModel(name: "dark-pixels", model: DarkPixels()),
+    /// - Parameter textDetector: the detector the server runs; by default one that reads dark
+    ///   pixels as text, so results do not depend on installed models.
+    init(backend: Backend = .sqlite, textDetector: TextDetector? = TextDetector(model: DarkPixels()),
          _ configure: (inout ServerSettings) -> Void = { _ in }) async throws {
         directory = try scratchDirectory()
         self.backend = backend
@@ -65,7 +67,9 @@ struct TestServer {
         settings.workers = 2
         settings.queue = 4
         configure(&settings)
-        api = try RetouchAPI(settings: settings, resources: testResources(), keys: keys, jobs: jobs, detector: detector)
+        var resources = testResources()
+        resources.textDetector = textDetector
+        api = try RetouchAPI(settings: settings, resources: resources, keys: keys, jobs: jobs)
     }
 
     var application: some ApplicationProtocol {

@@ -42,10 +42,13 @@ struct TextEndpointTests {
             var width: Int
             var height: Int
             var model: String
+            var overlayProbability: Double
+            var textCoverage: Double
             var regions: [Region]
         }
         let report = try response.json(Report.self)
-        #expect(report.width == 200 && report.height == 120 && report.model == "dark-pixels")
+        #expect(report.width == 200 && report.height == 120 && report.model == "DarkPixels")
+        #expect(report.overlayProbability > 0.5 && report.textCoverage > 0)
         #expect(report.regions.count == 2)
         for bar in Self.bars {
             let hit = report.regions.contains { region in
@@ -63,7 +66,8 @@ struct TextEndpointTests {
         #expect(cleaned.status == .ok)
         #expect(cleaned.headers[RetouchAPI.routeHeader] == "cleaned")
         #expect(cleaned.headers[RetouchAPI.regionsHeader] == "2")
-        #expect(cleaned.headers[RetouchAPI.modelHeader] == "dark-pixels+diffuse")
+        #expect(cleaned.headers[RetouchAPI.modelHeader] == "DarkPixels+diffuse")
+        #expect(Double(cleaned.headers[RetouchAPI.overlayHeader] ?? "") ?? 0 > 0.5)
         let image = try ImageDecoder.decode(cleaned.bytes).pixels.eightBit
         #expect(image.width == 200 && image.height == 120)
         for bar in Self.bars {
@@ -73,13 +77,12 @@ struct TextEndpointTests {
         #expect(untouched.status == .ok)
         #expect(untouched.headers[RetouchAPI.routeHeader] == "direct")
         #expect(untouched.headers[RetouchAPI.regionsHeader] == "0")
+        #expect(untouched.headers[RetouchAPI.overlayHeader] == "0.000")
     }
 
     @Test("without an installed detector both endpoints answer 503 model_missing saying what to do")
     func missingModel() async throws {
-        let missing = TextDetectorModel(name: "ppocr", model: DarkPixels(),
-                                        availability: { .missing("run scripts/install_models.sh") })
-        let server = try await TestServer(detector: missing)
+        let server = try await TestServer(textDetector: nil)
         for path in ["/v1/detect", "/v1/erase-text"] {
             let response = try await post(server, path, try Self.plain())
             #expect(response.status == .serviceUnavailable)

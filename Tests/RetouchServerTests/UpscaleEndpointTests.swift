@@ -136,7 +136,7 @@ struct UpscaleEndpointTests {
                 #expect(models.upscalers.map(\.name) == testResources().upscalers.names)
                 #expect(models.upscalers.allSatisfy { $0.available && $0.scales == [2, 3, 4] && $0.family == "resampler" })
                 #expect(models.inpaintEngines.map(\.name) == InpaintEngines.registry.names)
-                #expect(models.textDetectors.map(\.name) == ["dark-pixels"] && models.textDetectors[0].available)
+                #expect(models.textDetectors.map(\.name) == ["DarkPixels"] && models.textDetectors[0].available)
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RetouchInference
 import RetouchJobs
 import RetouchOps
 
@@ -14,7 +15,8 @@ extension RetouchAPI {
                      body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
         }
         routes.on(.get, "/v1/models") { [self] _, _ in
-            try JSONResponse.make(ModelList(resources.upscalers, inpainters: InpaintEngines.registry, detector: detector))
+            try JSONResponse.make(ModelList(resources.upscalers, inpainters: InpaintEngines.registry,
+                                            detector: resources.textDetector))
         }
     }
 
@@ -38,13 +40,9 @@ extension RetouchAPI {
                 checks["job_store"] = "unreachable: \(error)"
             }
         }
-        if let detector {
-            if case .missing(let why) = detector.availability() {
-                checks["text_detector"] = "ok (not installed, so /v1/detect and /v1/erase-text answer 503: \(why))"
-            } else {
-                checks["text_detector"] = "ok"
-            }
-        }
+        // Upscaling and jobs without detection still work, so a missing detector is reported, not fatal.
+        checks["text_detector"] = resources.textDetector == nil
+            ? "ok (not installed, so /v1/detect, /v1/erase-text and the detect step answer 503)" : "ok"
         let ready = checks.values.allSatisfy { $0.hasPrefix("ok") }
         return try JSONResponse.make(Readiness(status: ready ? "ready" : "not_ready", checks: checks),
                                      status: ready ? .ok : .serviceUnavailable)
@@ -102,13 +100,10 @@ struct ModelList: Encodable {
     var inpaintEngines: [EngineInfo]
     var textDetectors: [DetectorInfo]
 
-    init(_ upscalers: Registry<Upscaler>, inpainters: Registry<InpaintEngine>, detector: TextDetectorModel?) {
+    init(_ upscalers: Registry<Upscaler>, inpainters: Registry<InpaintEngine>, detector: TextDetector?) {
         inpaintEngines = inpainters.entries.map { EngineInfo(name: $0.name, summary: $0.summary) }
-        textDetectors = detector.map { detector in
-            var missing: String?
-            if case .missing(let why) = detector.availability() { missing = why }
-            return [DetectorInfo(name: detector.name, available: missing == nil, missing: missing)]
-        } ?? []
+        textDetectors = [detector.map { DetectorInfo(name: RetouchAPI.detectorName($0), available: true, missing: nil) }
+            ?? DetectorInfo(name: ModelCatalog.textDetector.name, available: false, missing: RetouchAPI.detectorMissing)]
         self.upscalers = upscalers.entries.map { entry in
             let availability = entry.availability()
             var missing: String?

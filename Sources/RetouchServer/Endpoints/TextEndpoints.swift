@@ -3,11 +3,14 @@ import HTTPTypes
 import Hummingbird
 import RetouchCodecs
 import RetouchCore
+import RetouchInference
 import RetouchOps
 
 /// `POST /v1/detect` (where the text is, as JSON) and `POST /v1/erase-text` (the image with its
 /// text removed: detect, build a stroke mask, inpaint).
 extension RetouchAPI {
+    static let overlayHeader = HTTPField.Name("X-Retouch-Overlay-Probability")!
+
     func addTextRoutes(_ routes: RouteRecorder) {
         routes.on(.post, "/v1/detect") { [self] request, _ in
             let query = Self.queryPairs(request)
@@ -26,42 +29,43 @@ extension RetouchAPI {
         }
     }
 
-    /// The detector, or 503 saying what to install.
-    private func requireDetector() throws -> TextDetectorModel {
-        guard let detector else {
-            throw APIError(.serviceUnavailable, "model_missing", "this server has no text detector configured")
-        }
-        if case .missing(let why) = detector.availability() { throw RetouchError(.modelMissing, why) }
-        return detector
+    static let detectorMissing = "the text detector \(ModelCatalog.textDetector.name) is not installed; run scripts/install_models.sh"
+
+    /// The model's name for headers and listings.
+    static func detectorName(_ detector: TextDetector) -> String {
+        (detector.model as? OnnxProbabilityMap)?.spec.name ?? String(describing: type(of: detector.model))
     }
 
-    private func textDetector(_ options: inout RequestOptions) throws -> (TextDetectorModel, TextDetector) {
-        let model = try requireDetector()
-        var detectorOptions = TextDetector.Options()
-        detectorOptions.postProcessing.minScore = Float(try options.double("min_score", default: 0.5, in: 0...1))
-        return (model, TextDetector(model: model.model, options: detectorOptions))
+    /// The detector with the request's `min_score`, or 503 saying what to install.
+    private func textDetector(_ options: inout RequestOptions) throws -> TextDetector {
+        guard var detector = resources.textDetector else { throw RetouchError(.modelMissing, Self.detectorMissing) }
+        detector.options.postProcessing.minScore = Float(try options.double("min_score", default: 0.5, in: 0...1))
+        return detector
     }
 
     func detect(_ input: RequestInput) throws -> DetectionReport {
         var options = RequestOptions(input.fields)
-        let (model, detector) = try textDetector(&options)
+        let detector = try textDetector(&options)
         try options.rejectUnknown()
         let file = try input.singleImage()
         _ = try checkedProbe(file.bytes)
         let start = ContinuousClock.now
-        let image = try ImageDecoder.decode(file.bytes, options: DecodeOptions(maxPixels: settings.maxPixels))
-        let detection = try detector.detect(image.pixels.eightBit, context: OperationContext(threads: settings.threadsPerImage))
+        let pixels = try ImageDecoder.decode(file.bytes, options: DecodeOptions(maxPixels: settings.maxPixels)).pixels.eightBit
+        let detection = try detector.detect(pixels, context: OperationContext(threads: settings.threadsPerImage))
+        let textMask = try TextMaskBuilder().mask(for: detection.regions, in: pixels)
         let elapsed = ContinuousClock.now - start
-        return DetectionReport(width: image.size.width, height: image.size.height, model: model.name,
+        return DetectionReport(width: pixels.width, height: pixels.height, model: Self.detectorName(detector),
                                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                               regions: detection.regions.map { DetectionReport.Region($0, in: image.size) })
+                               overlayProbability: resources.overlayProbability(detection, textMask),
+                               textCoverage: textMask.coverage,
+                               regions: detection.regions.map { DetectionReport.Region($0, in: pixels.size) })
     }
 
     /// Options `engine`, `hint`, `dilate` (mask growth around strokes, 0-64), `full_boxes` (mask
     /// whole regions), `min_score`, `feather`, `seed` and the output options.
     func eraseText(_ input: RequestInput) throws -> ImageResult {
         var options = RequestOptions(input.fields)
-        let (model, detector) = try textDetector(&options)
+        let detector = try textDetector(&options)
         let engine = try InpaintEngines.registry.lookup(options.string("engine", default: "auto"))
         let hint = try InpaintHint(parsing: options.string("hint", default: "auto"))
         var maskOptions = TextMaskBuilder.Options()
@@ -85,7 +89,8 @@ extension RetouchAPI {
         timer.lap("detect")
         let textMask = try TextMaskBuilder(options: maskOptions).mask(for: detection.regions, in: pixels)
         let mask = try Mask(image: textMask.mask)
-        var used = [model.name]
+        let overlay = resources.overlayProbability(detection, textMask)
+        var used = [Self.detectorName(detector)]
         if !mask.isEmpty {
             let filled = try Inpainter.inpaint(pixels, mask: mask, engine: engine.name, hint: hint,
                                                feather: feather, seed: UInt64(seed), context: context)
@@ -101,6 +106,7 @@ extension RetouchAPI {
             Self.modelHeader: used.joined(separator: "+"),
             Self.routeHeader: mask.isEmpty ? "direct" : "cleaned",
             Self.regionsHeader: String(detection.regions.count),
+            Self.overlayHeader: String(format: "%.3f", overlay),
         ])
     }
 }
@@ -125,5 +131,9 @@ struct DetectionReport: Encodable, Sendable {
     var height: Int
     var model: String
     var seconds: Double
+    /// p(overlay): what the pipeline's router compares with its threshold to decide on cleaning.
+    var overlayProbability: Double
+    /// Share of the image a text erase would remove.
+    var textCoverage: Double
     var regions: [Region]
 }

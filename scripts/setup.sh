@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(pkg-config libturbojpeg0-dev libpng-dev libwebp-dev liblcms2-dev libsqlite3-dev
+APT_PACKAGES=(pkg-config libturbojpeg0-dev libpng-dev libwebp-dev liblcms2-dev zlib1g-dev libsqlite3-dev
               python3 python3-venv python3-pip unzip)
 
 missing=()

@@ -19,11 +19,16 @@ public enum ImageFormat: String, Sendable, CaseIterable, Codable {
     static func describeUnsupported(_ bytes: some Collection<UInt8>) -> String? {
         let head = Array(bytes.prefix(12))
         let known: [(prefix: [UInt8], name: String)] = [
-            (Array("GIF8".utf8), "GIF"), ([0x49, 0x49, 0x2A, 0x00], "TIFF"), ([0x4D, 0x4D, 0x00, 0x2A], "TIFF"),
-            (Array("BM".utf8), "BMP"), (Array("%PDF".utf8), "PDF"), ([0x00, 0x00, 0x01, 0x00], "ICO"),
+            (Array("GIF8".utf8), "a GIF"), ([0x49, 0x49, 0x2A, 0x00], "a TIFF"), ([0x4D, 0x4D, 0x00, 0x2A], "a TIFF"),
+            (Array("BM".utf8), "a BMP"), (Array("%PDF".utf8), "a PDF"), ([0x00, 0x00, 0x01, 0x00], "an ICO"),
         ]
         if let hit = known.first(where: { head.starts(with: $0.prefix) }) { return hit.name }
-        if head.count >= 12, Array(head[4..<8]) == Array("ftyp".utf8) { return "HEIF/AVIF" }
+        if head.count >= 12, Array(head[4..<8]) == Array("ftyp".utf8) { return "a HEIF/AVIF" }
+        // Servers that fail often answer with an HTML or JSON page saved under an image name.
+        let start = Array(bytes.prefix(64))
+        if start.count >= 4, start.allSatisfy({ (0x20...0x7E).contains($0) || [0x09, 0x0A, 0x0D].contains($0) }) {
+            return "a text file"
+        }
         return nil
     }
 

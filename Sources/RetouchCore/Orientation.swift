@@ -10,37 +10,40 @@ extension PixelBuffer {
     /// Returns the image as it should be displayed, given the EXIF orientation it was stored with.
     public func applying(_ orientation: Orientation) -> PixelBuffer {
         if orientation == .up { return self }
-        let w = width, h = height
-        let outW = orientation.swapsAxes ? h : w
-        let outH = orientation.swapsAxes ? w : h
+        let outW = orientation.swapsAxes ? height : width
+        let outH = orientation.swapsAxes ? width : height
+        // Upright pixel (x, y) lives at stored pixel origin + x * step.x + y * step.y (in pixels).
+        let (origin, stepX, stepY) = Self.walk(orientation, width, height)
+        let ch = channels
         var out = [Sample](repeating: .zero, count: samples.count)
         samples.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 for y in 0..<outH {
-                    for x in 0..<outW {
-                        let (sx, sy) = Self.storedCoordinate(x, y, w, h, orientation)
-                        let s = (sy * w + sx) * channels, d = (y * outW + x) * channels
-                        for c in 0..<channels { dst[d + c] = src[s + c] }
+                    var s = (origin + y * stepY) * ch
+                    var d = y * outW * ch
+                    let step = stepX * ch
+                    for _ in 0..<outW {
+                        for c in 0..<ch { dst[d + c] = src[s + c] }
+                        s += step
+                        d += ch
                     }
                 }
             }
         }
-        return PixelBuffer(width: outW, height: outH, channels: channels, samples: out)
+        return PixelBuffer(width: outW, height: outH, channels: ch, samples: out)
     }
 
-    /// Where upright pixel (x, y) lives in the stored image of size w x h.
-    @inline(__always)
-    private static func storedCoordinate(_ x: Int, _ y: Int, _ w: Int, _ h: Int,
-                                         _ o: Orientation) -> (Int, Int) {
+    /// The stored pixel index of upright (0, 0) and how it moves per upright x and y.
+    private static func walk(_ o: Orientation, _ w: Int, _ h: Int) -> (origin: Int, x: Int, y: Int) {
         switch o {
-        case .up: (x, y)
-        case .upMirrored: (w - 1 - x, y)
-        case .down: (w - 1 - x, h - 1 - y)
-        case .downMirrored: (x, h - 1 - y)
-        case .leftMirrored: (y, x)
-        case .right: (y, h - 1 - x)
-        case .rightMirrored: (w - 1 - y, h - 1 - x)
-        case .left: (w - 1 - y, x)
+        case .up: (0, 1, w)
+        case .upMirrored: (w - 1, -1, w)
+        case .down: (h * w - 1, -1, -w)
+        case .downMirrored: ((h - 1) * w, 1, -w)
+        case .leftMirrored: (0, w, 1)
+        case .right: ((h - 1) * w, -w, 1)
+        case .rightMirrored: (h * w - 1, -w, -1)
+        case .left: (w - 1, w, -1)
         }
     }
 }

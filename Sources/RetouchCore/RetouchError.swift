@@ -23,6 +23,11 @@ public struct RetouchError: Error, CustomStringConvertible, Equatable, Sendable 
         case colorManagement = "color_management"
         case modelMissing = "model_missing"
         case inference = "inference_error"
+        case notFound = "not_found"
+        /// The request clashes with the current state (finishing a job that still has pending items, ...).
+        case conflict = "conflict"
+        /// A worker no longer holds the lease on a job (it expired or another worker took the job over).
+        case leaseLost = "lease_lost"
     }
 
     /// Prefixes the message with the file it concerns, so a batch log names the culprit.

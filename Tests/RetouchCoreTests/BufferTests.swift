@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RetouchCore
 
@@ -79,4 +80,51 @@ func everyOrientationIsUndoneByItsInverse(orientation: Orientation) {
     let out = blender.result()
     let maxError = zip(out.samples, image.samples).map { abs($0 - $1) }.max() ?? 1
     #expect(maxError < 1e-5)
+}
+
+@Test func blockingPoolNeverRunsMoreThanItsWidth() async throws {
+    let pool = BlockingPool(width: 2)
+    let gauge = Gauge()
+    try await withThrowingTaskGroup(of: Int.self) { group in
+        for i in 0..<12 {
+            group.addTask {
+                try await pool.run {
+                    gauge.enter()
+                    defer { gauge.leave() }
+                    usleep(2_000)
+                    return i * i
+                }
+            }
+        }
+        var sum = 0
+        for try await v in group { sum += v }
+        #expect(sum == (0..<12).map { $0 * $0 }.reduce(0, +))
+    }
+    #expect(gauge.peak <= 2)
+}
+
+@Test func blockingPoolRunsUpToItsWidthAtOnce() async throws {
+    // Two jobs that each wait for the other can only both finish if they run at the same time.
+    let pool = BlockingPool(width: 2)
+    let first = DispatchSemaphore(value: 0), second = DispatchSemaphore(value: 0)
+    async let a = pool.run { first.signal(); return second.wait(timeout: .now() + 20) == .success }
+    async let b = pool.run { second.signal(); return first.wait(timeout: .now() + 20) == .success }
+    let (metA, metB) = try await (a, b)
+    #expect(metA && metB)
+}
+
+@Test func blockingPoolPassesErrorsThrough() async {
+    let pool = BlockingPool(width: 1)
+    await #expect(throws: RetouchError.self) {
+        try await pool.run { throw RetouchError(.invalidArgument, "boom") }
+    }
+}
+
+/// Counts concurrent entries, remembering the most seen at once.
+private final class Gauge: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = 0
+    private(set) var peak = 0
+    func enter() { lock.lock(); current += 1; peak = max(peak, current); lock.unlock() }
+    func leave() { lock.lock(); current -= 1; lock.unlock() }
 }

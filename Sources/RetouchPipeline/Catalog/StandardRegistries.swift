@@ -1,0 +1,42 @@
+import Foundation
+import RetouchInference
+import RetouchOps
+
+/// The one place the registries are assembled. The CLI, the server and workers all call this,
+/// so an operation or model registered in RetouchOps appears in every front end at once.
+public enum StandardRegistries {
+    /// Resamplers first (always available), then the neural models of the catalog.
+    public static func upscalers(inference: InferenceConfig) -> Registry<Upscaler> {
+        Registry(kind: "upscale model", ResamplerUpscalers.all + NeuralUpscalers.all(config: inference))
+    }
+
+    /// Where the neural runtime and models are (RETOUCH_MODELS_DIR, RETOUCH_ORT_LIBRARY, ...).
+    /// A malformed setting is reported and the defaults are used, so commands that need no model still run.
+    public static func inferenceConfigFromEnvironment() -> InferenceConfig {
+        do {
+            return try InferenceConfig.fromEnvironment()
+        } catch {
+            FileHandle.standardError.write(Data("retouch: \(error); using default inference settings\n".utf8))
+            return InferenceConfig(modelsDirectory: InferenceConfig.defaultModelsDirectory())
+        }
+    }
+
+    public static func stepResources(inference: InferenceConfig) -> StepResources {
+        StepResources(upscalers: upscalers(inference: inference), textDetector: textDetector(inference: inference),
+                      overlayProbability: provisionalOverlayProbability)
+    }
+
+    /// The PP-OCR detector when its model is installed, else nil (steps that need it say so).
+    public static func textDetector(inference: InferenceConfig) -> TextDetector? {
+        let model = OnnxProbabilityMap(config: inference)
+        return model.availability().isAvailable ? TextDetector(model: model) : nil
+    }
+
+    /// Stand-in for the trained routing classifier of issue 4 until its fitted coefficients
+    /// land: confident text that covers a visible share of the image scores high, no text scores 0.
+    /// Monotone in both, so the 0.6 threshold keeps its direction when the trained model replaces it.
+    @Sendable public static func provisionalOverlayProbability(_ detection: TextDetection, _ mask: TextMask) -> Double {
+        guard let best = detection.regions.map(\.score).max() else { return 0 }
+        return Double(best) * min(1, 0.5 + 25 * mask.coverage)
+    }
+}

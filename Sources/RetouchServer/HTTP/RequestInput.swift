@@ -1,0 +1,161 @@
+import Foundation
+import MultipartKit
+import Hummingbird
+
+/// A file a request carried.
+struct UploadedFile: Sendable {
+    /// The form field it came in (`image_file`, `mask_file`).
+    var field: String
+    /// The client's file name, when it gave one; used only to name results.
+    var filename: String?
+    var bytes: [UInt8]
+}
+
+/// What a request to an image endpoint carried: images, an optional mask and option fields.
+///
+/// Two encodings are accepted. `multipart/form-data` with the image in `image_file`, a mask in
+/// `mask_file` and options as text fields; or the raw image as the body (`image/jpeg`,
+/// `image/png`, `image/webp`, `application/octet-stream`) with options as query parameters.
+/// Query parameters are accepted with multipart too; an option given twice is an error rather
+/// than a silent choice.
+struct RequestInput: Sendable {
+    static let imageField = "image_file"
+    static let maskField = "mask_file"
+    /// Text fields longer than this are refused: options are short, a config file is a few KB.
+    static let maxFieldBytes = 256 * 1024
+
+    var images: [UploadedFile] = []
+    var mask: UploadedFile?
+    var fields: [String: String] = [:]
+
+    /// Parses the body; CPU work on up to `maxBodyBytes`, so callers run it on the work pool.
+    static func parse(body: ByteBuffer, contentType: String?, query: [(String, String)]) throws -> RequestInput {
+        var input = RequestInput()
+        for (key, value) in query { try input.addField(key, value) }
+        let mediaType = contentType.map(MediaTypeHeader.init) ?? MediaTypeHeader("application/octet-stream")
+        switch mediaType.type {
+        case "multipart/form-data":
+            guard let boundary = mediaType.parameters["boundary"], (1...70).contains(boundary.utf8.count) else {
+                throw APIError.badRequest("multipart/form-data needs a boundary parameter of 1 to 70 characters")
+            }
+            try input.addParts(of: body, boundary: boundary)
+        case "image/jpeg", "image/png", "image/webp", "application/octet-stream":
+            guard body.readableBytes > 0 else {
+                throw APIError.badRequest("the request body is empty; send the image as the body or as the "
+                                          + "\(imageField) field of a multipart/form-data request")
+            }
+            input.images.append(UploadedFile(field: imageField, filename: nil, bytes: Array(body.readableBytesView)))
+        default:
+            throw APIError(.unsupportedMediaType, "unsupported_media_type",
+                           "Content-Type \(mediaType.type) is not accepted here: send multipart/form-data with an "
+                           + "\(imageField) field, or the raw image as image/jpeg, image/png, image/webp or "
+                           + "application/octet-stream")
+        }
+        return input
+    }
+
+    /// The one image of a single-image endpoint.
+    func singleImage() throws -> UploadedFile {
+        guard let image = images.first else {
+            throw APIError.badRequest("no image: send it in the \(Self.imageField) field or as the request body")
+        }
+        guard images.count == 1 else {
+            throw APIError.badRequest("this endpoint takes one image, got \(images.count); use POST /v1/jobs for several")
+        }
+        return image
+    }
+
+    private mutating func addField(_ key: String, _ value: String) throws {
+        guard fields[key] == nil else {
+            throw APIError.badRequest("option `\(key)` is given twice; give it once")
+        }
+        fields[key] = value
+    }
+
+    private mutating func addParts(of body: ByteBuffer, boundary: String) throws {
+        var parts: [(headers: [(String, String)], body: [UInt8])] = []
+        var headers: [(String, String)] = []
+        var partBody: [UInt8] = []
+        let parser = MultipartParser(boundary: boundary)
+        parser.onHeader = { name, value in headers.append((name, value)) }
+        parser.onBody = { chunk in partBody.append(contentsOf: chunk.readableBytesView) }
+        parser.onPartComplete = {
+            parts.append((headers, partBody))
+            headers = []
+            partBody = []
+        }
+        do {
+            try parser.execute(body)
+        } catch {
+            throw APIError.badRequest("the multipart/form-data body is malformed (boundary \(boundary)); "
+                                      + "let your HTTP client build it (curl -F image_file=@photo.jpg)")
+        }
+        guard !parts.isEmpty else {
+            throw APIError.badRequest("the multipart/form-data body has no complete part; was it cut short?")
+        }
+        for part in parts { try addPart(headers: part.headers, body: part.body) }
+    }
+
+    private mutating func addPart(headers: [(String, String)], body: [UInt8]) throws {
+        guard let disposition = headers.first(where: { $0.0.lowercased() == "content-disposition" })?.1 else {
+            throw APIError.badRequest("a multipart part has no Content-Disposition header naming its field")
+        }
+        let parsed = MediaTypeHeader(disposition)
+        guard let name = parsed.parameters["name"], !name.isEmpty else {
+            throw APIError.badRequest("a multipart part has no field name (Content-Disposition: form-data; name=...)")
+        }
+        switch name {
+        case Self.imageField:
+            images.append(UploadedFile(field: name, filename: parsed.parameters["filename"], bytes: body))
+        case Self.maskField:
+            guard mask == nil else { throw APIError.badRequest("\(Self.maskField) is given twice; give one mask") }
+            mask = UploadedFile(field: name, filename: parsed.parameters["filename"], bytes: body)
+        default:
+            guard body.count <= Self.maxFieldBytes else {
+                throw APIError(.contentTooLarge, "payload_too_large",
+                               "field `\(name)` is \(body.count) bytes, over the \(Self.maxFieldBytes)-byte limit for text fields")
+            }
+            guard let text = String(validating: body, as: UTF8.self) else {
+                throw APIError.badRequest("field `\(name)` is not UTF-8 text; only \(Self.imageField) and \(Self.maskField) take files")
+            }
+            try addField(name, text)
+        }
+    }
+}
+
+/// A header value of the form `type; key=value; key="quoted value"` (Content-Type,
+/// Content-Disposition). Type and keys are lowercased; values keep their case.
+struct MediaTypeHeader {
+    var type: String
+    var parameters: [String: String] = [:]
+
+    init(_ header: String) {
+        let pieces = Self.splitOutsideQuotes(header)
+        type = pieces.first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        for piece in pieces.dropFirst() {
+            guard let equals = piece.firstIndex(of: "=") else { continue }
+            let key = piece[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+            var value = piece[piece.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                value = String(value.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"")
+            }
+            if parameters[key] == nil { parameters[key] = value }
+        }
+    }
+
+    private static func splitOutsideQuotes(_ text: String) -> [String] {
+        var pieces: [String] = [], current = "", quoted = false, escaped = false
+        for ch in text {
+            if ch == ";" && !quoted {
+                pieces.append(current); current = ""; continue
+            }
+            if quoted && ch == "\\" && !escaped { escaped = true } else {
+                if ch == "\"" && !escaped { quoted.toggle() }
+                escaped = false
+            }
+            current.append(ch)
+        }
+        pieces.append(current)
+        return pieces
+    }
+}

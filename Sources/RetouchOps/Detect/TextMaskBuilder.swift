@@ -199,3 +199,8 @@ func percentile(_ values: [Float], _ q: Double) -> Float {
 func rgbOverWhite(_ image: Image8) -> Image8 {
     normalisedRGB(image).quantised(to: UInt8.self)
 }
+
+extension TextMask {
+    /// The mask as the inpainting engines take it: the one place text masks become `Mask`s.
+    public func removalMask() throws -> Mask { try Mask(image: mask) }
+}

@@ -222,6 +222,22 @@ struct InpaintTests {
         #expect(result.regions[1].rect == Rect(x: 60, y: 50, width: 40, height: 40))
     }
 
+    /// Holes touching the frame: patches there read replicated edge pixels, never past it.
+    /// Diffusion cannot rebuild a checkerboard, so it is only held to a lower bar.
+    @Test(arguments: [("diffuse", 6.0), ("patch", 12.0), ("auto", 12.0)])
+    func holesAtTheCornerAreFilled(engine: String, minimumPSNR: Double) throws {
+        let truth = Fixtures.checker(64, 48)
+        var mask = Fixtures.box(truth.size, Rect(x: 0, y: 0, width: 12, height: 10))
+        for y in 40..<48 { for x in 50..<64 { mask[x, y] = true } }
+        let result = try Inpainter.inpaint(Fixtures.scribble(truth, mask), mask: mask, engine: engine)
+        #expect(result.regions.count == 2)
+        // The scribble (pure red) is gone and the fill is in the checker's colours.
+        for p in 0..<mask.isHole.count where mask.isHole[p] {
+            #expect(Array(result.image.samples[(p * 3)..<(p * 3 + 3)]) != [255, 0, 0])
+        }
+        #expect(Fixtures.psnr(result.image, truth, inside: mask) > minimumPSNR)
+    }
+
     @Test func registryListsTheEngines() {
         #expect(InpaintEngines.registry.names == ["diffuse", "patch", "auto"])
     }

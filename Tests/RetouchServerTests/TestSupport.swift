@@ -118,8 +118,12 @@ let quietLogger: Logger = {
     return logger
 }()
 
+/// Resamplers (fast) plus the installed text detector and the standard router.
 func testResources() -> StepResources {
-    StepResources(upscalers: Registry(kind: "upscale model", ResamplerUpscalers.all))
+    let inference = StandardRegistries.inferenceConfigFromEnvironment()
+    return StepResources(upscalers: Registry(kind: "upscale model", ResamplerUpscalers.all),
+                         textDetector: StandardRegistries.textDetector(inference: inference),
+                         overlayProbability: StandardRegistries.provisionalOverlayProbability)
 }
 
 func scratchDirectory() throws -> String {

@@ -107,6 +107,11 @@ public struct Mask: Sendable, Equatable {
     }
 
     /// The smallest rectangle holding every hole pixel, or nil for an empty mask.
+    /// The mask as a one-channel image, 255 where pixels are removed (for saving and QA).
+    public var image: Image8 {
+        Image8(width: width, height: height, channels: 1, samples: isHole.map { $0 ? 255 : 0 })
+    }
+
     public var boundingBox: Rect? {
         var x0 = width, y0 = height, x1 = -1, y1 = -1
         for y in 0..<height {

@@ -110,3 +110,8 @@ private var noUnclip: DBPostProcessing {
     #expect(abs(rect.area - 24) < 1e-6)
     #expect(abs(rect.angle - 0.3) < 1e-6)
 }
+
+@Test func blocksTallerThanAnyTextLineAreDropped() throws {
+    let blob = map(width: 200, height: 100, painting: [rectangle(20, 10, 180, 90)])
+    #expect(try DBPostProcessing().regions(in: blob, imageSize: Size(width: 200, height: 100)).isEmpty)
+}

@@ -43,6 +43,17 @@ enum DetectScene {
         return ink
     }
 
+    /// The 5x7 cells of the glyphs of `text`: where a character's strokes and counters lie.
+    static func cellMask(_ text: String, x: Int, y: Int, cell: Int, size: Size) -> [Bool] {
+        var cells = [Bool](repeating: false, count: size.pixelCount)
+        for (i, ch) in text.enumerated() where glyphs[ch] != nil {
+            for py in y..<min(size.height, y + 7 * cell) {
+                for px in max(0, x + i * 6 * cell)..<min(size.width, x + (i * 6 + 5) * cell) { cells[py * size.width + px] = true }
+            }
+        }
+        return cells
+    }
+
     /// Blends `colour` over `image` where `ink` is set, with opacity `alpha`.
     static func draw(_ ink: [Bool], colour: [UInt8], alpha: Float = 1, on image: inout Image8) {
         for p in 0..<image.pixelCount where ink[p] {

@@ -20,7 +20,8 @@ Fonts: DejaVu from Debian's fonts-dejavu-core (apt-get install fonts-dejavu-core
 Output (OUT defaults to bench/data/overlays):
   OUT/manifest.tsv        id, split, photo, label (1 overlay / 0 clean), kinds, width, height, mask_fraction
   OUT/images/ID.jpg       the image to analyse (JPEG q92, like a marketplace upload)
-  OUT/masks/ID.png        ground truth, 255 where an overlay covers the pixel (opacity >= 0.1)
+  OUT/masks/ID.png        ground truth, 255 where an overlay visibly covers the pixel: opacity >= 0.1
+                          and some channel changed by >= 10 (a white mark on white sky is not there to remove)
   OUT/clean/ID.jpg        for overlay images: the same crop without overlays (same JPEG settings)
 
 usage: generate.py [--photos DIR] [--out DIR] [--variants N] [--seed S] [--test-share F]
@@ -41,6 +42,7 @@ FONTS = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansCondensed-Bold.ttf"
 KINDS = ["datestamp", "caption", "watermark", "pricetag", "seller"]
 JPEG_QUALITY = 92
 GT_OPACITY = 0.1
+GT_VISIBLE_CHANGE = 10
 
 WORDS = ["vintage", "leather", "bag", "brand", "new", "mint", "condition", "retro", "lamp", "camera", "classic",
          "bike", "sofa", "original", "box", "handmade", "oak", "table", "summer", "dress", "rare", "collector",
@@ -89,6 +91,7 @@ class Canvas:
 
     def __init__(self, image):
         self.rgb = np.asarray(image, dtype=np.float32).copy()
+        self.original = self.rgb.copy()
         self.opacity = np.zeros(self.rgb.shape[:2], dtype=np.float32)
         self.used_corners = set()
 
@@ -106,7 +109,8 @@ class Canvas:
         return Image.fromarray(np.clip(self.rgb + 0.5, 0, 255).astype(np.uint8))
 
     def mask(self):
-        return Image.fromarray(((self.opacity >= GT_OPACITY) * 255).astype(np.uint8))
+        visible = np.abs(self.rgb - self.original).max(axis=2) >= GT_VISIBLE_CHANGE
+        return Image.fromarray(((self.opacity >= GT_OPACITY) & visible).astype(np.uint8) * 255)
 
 
 def coverage_of(layer):

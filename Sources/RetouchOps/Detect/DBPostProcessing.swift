@@ -13,6 +13,10 @@ public struct DBPostProcessing: Sendable, Equatable {
     public var unclipRatio: Double = 1.6
     /// Boxes with a shorter side (in map pixels, before unclipping) are noise.
     public var minSide: Double = 3
+    /// Boxes whose shorter side exceeds this fraction of the map's shorter side are dropped: no
+    /// line of text is that tall, but the network does light up large textured areas (foliage,
+    /// blinds, fruit) as one block.
+    public var maxLineHeightFraction: Double = 0.3
     /// Only the largest this many regions are considered, so a noisy map cannot stall the caller.
     public var maxCandidates: Int = 1000
     /// Grow the binary map by one pixel first, joining characters split by a weak pixel.
@@ -51,7 +55,8 @@ public struct DBPostProcessing: Sendable, Equatable {
         guard let rect = RotatedRect.minimumArea(enclosing: convexHull(outline)) else { return nil }
         // Size and score are judged on the undilated extent: the halo holds sub-threshold pixels.
         let core = rect.outset(by: dilate ? -0.5 : 0)
-        guard min(core.width, core.height) >= minSide else { return nil }
+        guard min(core.width, core.height) >= minSide,
+              min(core.width, core.height) <= maxLineHeightFraction * Double(min(map.width, map.height)) else { return nil }
         let score = meanProbability(inside: core.corners, of: map)
         guard score >= minScore else { return nil }
         let grown = rect.outset(by: rect.area * unclipRatio / rect.perimeter)

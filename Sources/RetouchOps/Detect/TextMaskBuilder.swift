@@ -41,21 +41,26 @@ public struct TextMaskBuilder: Sendable {
         }
         let rgb = image.channels == 3 ? image : rgbOverWhite(image)
         var mask = Image8(width: image.width, height: image.height, channels: 1)
-        var areas = [[SIMD2<Double>]]()
+        var found = [RegionStrokes]()
         for region in regions where region.polygon.count >= 3 {
-            let area = options.fullBoxes ? region.polygon : strokes(of: region, in: rgb, into: &mask)
-            if options.fullBoxes { paint(Polygon.outset(area, by: Double(options.dilation)), into: &mask) }
-            areas.append(area)
+            if options.fullBoxes {
+                paint(Polygon.outset(region.polygon, by: Double(options.dilation)), into: &mask)
+                found.append(RegionStrokes(area: region.polygon))
+            } else {
+                found.append(strokes(of: region, in: rgb, into: &mask))
+            }
         }
-        return TextMask(mask: mask, areas: areas)
+        return TextMask(mask: mask, regions: found)
     }
 
-    /// Adds the region's text pixels to `mask` and returns the area they were confined to.
-    private func strokes(of region: TextRegion, in image: Image8, into mask: inout Image8) -> [SIMD2<Double>] {
+    /// Adds the region's text pixels to `mask` and describes what it found.
+    private func strokes(of region: TextRegion, in image: Image8, into mask: inout Image8) -> RegionStrokes {
         let across = max(2, region.sideLengths.across)
         let radius = max(2, Int((across * 0.22).rounded()))
         let limit = Polygon.outset(region.polygon, by: Double(options.dilation))
-        guard let b = Polygon.pixelBounds(limit, width: image.width, height: image.height) else { return region.polygon }
+        guard let b = Polygon.pixelBounds(limit, width: image.width, height: image.height) else {
+            return RegionStrokes(area: region.polygon)
+        }
         let patch = Rect(x: b.x0, y: b.y0, width: b.x1 - b.x0 + 1, height: b.y1 - b.y0 + 1)
         let context = Rect(x: patch.x - radius, y: patch.y - radius, width: patch.width + 2 * radius,
                            height: patch.height + 2 * radius).intersection(Rect(size: image.size))
@@ -68,29 +73,37 @@ public struct TextMaskBuilder: Sendable {
             let ring = Polygon.distanceToBoundary(region.polygon, SIMD2(Double(x) + 0.5, Double(y) + 0.5)) < ringWidth
             inside.append((x, y, d, ring))
         }
-        if inside.isEmpty { return region.polygon }
+        if inside.isEmpty { return RegionStrokes(area: region.polygon) }
 
         let ringPixels = inside.filter(\.ring)
-        let background = BackgroundColours(ringPixels.map { CaptionPlate.colour(image, $0.x, $0.y) })
+        let ringColours = ringPixels.map { CaptionPlate.colour(image, $0.x, $0.y) }
         let ringNoise = percentile(ringPixels.map(\.d), 0.8)
         let threshold = max(otsuThreshold(inside.map(\.d)), ringNoise, options.minContrast)
-        // Letter counters and gaps also stand out from a wide opening or closing, but they
-        // have the background's colour: text must also differ from every ring colour.
-        let gate = max(options.minContrast * 0.75, background.noise * 1.5)
+        // Letter counters narrower than the window stand out too and are taken with the
+        // strokes: recall matters more than a few background pixels inside letters.
         var text = Plane(width: context.width, height: context.height)
-        for p in inside where p.d > threshold && background.distance(CaptionPlate.colour(image, p.x, p.y)) > gate {
+        var textColours = [SIMD3<Float>]()
+        for p in inside where p.d > threshold {
             text[p.x - context.x, p.y - context.y] = 1
+            textColours.append(CaptionPlate.colour(image, p.x, p.y))
         }
+        var found = RegionStrokes(area: region.polygon)
+        found.regionPixels = inside.count
+        found.textPixels = textColours.count
+        (found.textColour, found.textSpread) = CaptionPlate.colourStatistics(textColours)
+        (found.backgroundColour, found.backgroundSpread) = CaptionPlate.colourStatistics(ringColours)
 
         if options.plates, let plate = CaptionPlate.find(around: region, in: image, ring: ringPixels.map { ($0.x, $0.y) }) {
             paint(Polygon.outset(plate, by: Double(options.dilation)), into: &mask)
-            return plate
+            found.area = plate
+            found.isPlate = true
+            return found
         }
         let grown = text.dilated(radius: options.dilation)
         Polygon.forEachPixel(in: limit, width: image.width, height: image.height) { x, y in
             if grown[x - context.x, y - context.y] > 0 { mask[x, y, 0] = 255 }
         }
-        return region.polygon
+        return found
     }
 
     private func paint(_ polygon: [SIMD2<Double>], into mask: inout Image8) {
@@ -99,17 +112,39 @@ public struct TextMaskBuilder: Sendable {
     }
 }
 
-/// A text mask and the areas (region polygons, or the plates they sit on) it was drawn within.
+/// A text mask and what was found in each region.
 public struct TextMask: Sendable, Equatable {
     /// One channel, same size as the image; 255 where pixels are to be removed, else 0.
     public var mask: Image8
-    public var areas: [[SIMD2<Double>]]
+    /// One entry per input region, in the same order.
+    public var regions: [RegionStrokes]
+
+    /// The polygons the mask was drawn within before dilation (regions, or plates they sit on).
+    public var areas: [[SIMD2<Double>]] { regions.map(\.area) }
 
     /// Fraction of the image the mask covers.
     public var coverage: Double {
         let set = mask.samples.reduce(0) { $0 + ($1 >= 128 ? 1 : 0) }
         return mask.pixelCount > 0 ? Double(set) / Double(mask.pixelCount) : 0
     }
+}
+
+/// What the stroke separation found in one region; colours are 0-255 RGB, spreads the
+/// root-mean-square distance from the mean colour.
+public struct RegionStrokes: Sendable, Equatable {
+    /// The polygon the region's mask lies in before dilation: the region, or its plate.
+    public var area: [SIMD2<Double>]
+    public var isPlate = false
+    /// Pixels inside the region polygon, and those taken as text (before dilation).
+    public var regionPixels = 0
+    public var textPixels = 0
+    public var textColour = SIMD3<Float>(0, 0, 0)
+    public var textSpread: Float = 0
+    /// Colour of the region's outer ring, which is background.
+    public var backgroundColour = SIMD3<Float>(0, 0, 0)
+    public var backgroundSpread: Float = 0
+
+    public init(area: [SIMD2<Double>]) { self.area = area }
 }
 
 /// Per-pixel distance of colour from the local background: for each channel the larger of the
@@ -163,4 +198,9 @@ func percentile(_ values: [Float], _ q: Double) -> Float {
 /// Colour over white for images with alpha or in gray, as text is judged by how it looks.
 func rgbOverWhite(_ image: Image8) -> Image8 {
     normalisedRGB(image).quantised(to: UInt8.self)
+}
+
+extension TextMask {
+    /// The mask as the inpainting engines take it: the one place text masks become `Mask`s.
+    public func removalMask() throws -> Mask { try Mask(image: mask) }
 }

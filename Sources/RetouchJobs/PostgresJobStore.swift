@@ -14,7 +14,7 @@ public final class PostgresJobStore: JobStore {
     /// Connects to `url` and creates the tables in `schema` when missing. Fails when the server
     /// does not answer within `connectTimeoutSeconds` (the client itself would keep retrying).
     /// The default logger reports errors only; pass one to see the connection pool's own messages.
-    public init(url: String, schema: String = "public", connectTimeoutSeconds: Double = 15,
+    public init(url: String, schema: String = "public", connectTimeoutSeconds: Double = 30,
                 logger: Logger = PostgresJobStore.quietLogger) async throws {
         let schema = try PostgresSchema.validName(schema)
         let client = PostgresClient(configuration: try PostgresURL.configuration(url, schema: schema),

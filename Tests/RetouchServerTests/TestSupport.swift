@@ -123,7 +123,7 @@ func testResources() -> StepResources {
     let inference = StandardRegistries.inferenceConfigFromEnvironment()
     return StepResources(upscalers: Registry(kind: "upscale model", ResamplerUpscalers.all),
                          textDetector: StandardRegistries.textDetector(inference: inference),
-                         overlayProbability: StandardRegistries.provisionalOverlayProbability)
+                         overlayProbability: StandardRegistries.overlayProbability)
 }
 
 func scratchDirectory() throws -> String {

@@ -83,13 +83,16 @@ public struct TextMaskBuilder: Sendable {
         // strokes: recall matters more than a few background pixels inside letters.
         var text = Plane(width: context.width, height: context.height)
         var textColours = [SIMD3<Float>]()
+        var lo = SIMD2(Int.max, Int.max), hi = SIMD2(Int.min, Int.min)
         for p in inside where p.d > threshold {
             text[p.x - context.x, p.y - context.y] = 1
             textColours.append(CaptionPlate.colour(image, p.x, p.y))
+            lo = pointwiseMin(lo, SIMD2(p.x, p.y)); hi = pointwiseMax(hi, SIMD2(p.x, p.y))
         }
         var found = RegionStrokes(area: region.polygon)
         found.regionPixels = inside.count
         found.textPixels = textColours.count
+        if !textColours.isEmpty { found.textBounds = Rect(x: lo.x, y: lo.y, width: hi.x - lo.x + 1, height: hi.y - lo.y + 1) }
         (found.textColour, found.textSpread) = CaptionPlate.colourStatistics(textColours)
         (found.backgroundColour, found.backgroundSpread) = CaptionPlate.colourStatistics(ringColours)
 
@@ -138,6 +141,8 @@ public struct RegionStrokes: Sendable, Equatable {
     /// Pixels inside the region polygon, and those taken as text (before dilation).
     public var regionPixels = 0
     public var textPixels = 0
+    /// The smallest rectangle holding the text pixels, if any.
+    public var textBounds: Rect?
     public var textColour = SIMD3<Float>(0, 0, 0)
     public var textSpread: Float = 0
     /// Colour of the region's outer ring, which is background.

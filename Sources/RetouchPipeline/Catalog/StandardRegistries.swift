@@ -23,7 +23,7 @@ public enum StandardRegistries {
 
     public static func stepResources(inference: InferenceConfig) -> StepResources {
         StepResources(upscalers: upscalers(inference: inference), textDetector: textDetector(inference: inference),
-                      overlayProbability: provisionalOverlayProbability)
+                      overlayProbability: overlayProbability)
     }
 
     /// The PP-OCR detector when its model is installed, else nil (steps that need it say so).
@@ -32,11 +32,9 @@ public enum StandardRegistries {
         return model.availability().isAvailable ? TextDetector(model: model) : nil
     }
 
-    /// Stand-in for the trained routing classifier of issue 4 until its fitted coefficients
-    /// land: confident text that covers a visible share of the image scores high, no text scores 0.
-    /// Monotone in both, so the 0.6 threshold keeps its direction when the trained model replaces it.
-    @Sendable public static func provisionalOverlayProbability(_ detection: TextDetection, _ mask: TextMask) -> Double {
-        guard let best = detection.regions.map(\.score).max() else { return 0 }
-        return Double(best) * min(1, 0.5 + 25 * mask.coverage)
+    /// p(overlay) from the trained routing classifier (RetouchOps/Route): the detector's regions
+    /// and the stroke masks summarised as `OverlayFeatures`, weighed by the fitted coefficients.
+    @Sendable public static func overlayProbability(_ detection: TextDetection, _ mask: TextMask) -> Double {
+        OverlayRouter().probability(OverlayFeatures(detection: detection, mask: mask))
     }
 }

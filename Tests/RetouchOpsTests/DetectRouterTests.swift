@@ -2,7 +2,8 @@ import Testing
 import RetouchCore
 @testable import RetouchOps
 
-@Test func routerHasOneCoefficientPerFeature() {
+@Test func routerHasOneWeightPerFeature() {
+    #expect(Set(OverlayRouter.fittedWeights.keys) == Set(OverlayFeatures.names))
     #expect(OverlayRouter().coefficients.count == OverlayFeatures.names.count)
 }
 

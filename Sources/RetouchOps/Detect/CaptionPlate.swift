@@ -8,6 +8,10 @@ import RetouchCore
 enum CaptionPlate {
     /// Most the ring colour may vary (RGB distance, standard deviation) for a plate.
     static let maxRingSpread: Float = 10
+    /// How close to the ring's median colour a pixel must be to count as plate colour, and the
+    /// share of the ring that must have it.
+    static let dominantRadius: Float = 24
+    static let minDominantShare = 0.6
     /// Largest share of the image a plate may take.
     static let maxImageShare = 0.3
 
@@ -16,7 +20,13 @@ enum CaptionPlate {
         guard ring.count >= 8, region.polygon.count == 4 else { return nil }
         let top = region.polygon[1] - region.polygon[0]
         guard abs(atan2(top.y, top.x)) < 10 * .pi / 180 else { return nil }
-        let (mean, spread) = colourStatistics(ring.map { colour(image, $0.x, $0.y) })
+        // The plate colour is the ring's dominant colour: where the box meets the plate's edge,
+        // or strokes reach the ring, part of the ring shows something else.
+        let colours = ring.map { colour(image, $0.x, $0.y) }
+        let median = SIMD3((0..<3).map { c in percentile(colours.map { $0[c] }, 0.5) })
+        let dominant = colours.filter { distance($0, median) < dominantRadius }
+        guard Double(dominant.count) >= minDominantShare * Double(colours.count) else { return nil }
+        let (mean, spread) = colourStatistics(dominant)
         guard spread <= maxRingSpread else { return nil }
         let tolerance = 12 + 2 * spread
 
@@ -43,13 +53,19 @@ enum CaptionPlate {
         var rowExtents: [(Int, Int)]
         var columnExtents: [(Int, Int)]
 
-        /// Nearly every row reaches both side edges and nearly every column both top and bottom:
-        /// text holes inside do not matter, ragged or slanted outlines do.
+        /// Nearly every row of the middle half reaches both side edges and nearly every column of
+        /// the middle half both top and bottom: text holes and rounded corners do not matter,
+        /// ragged or slanted outlines do.
         var isRectangular: Bool {
             let slackX = 2 + bounds.width / 50, slackY = 2 + bounds.height / 50
-            let rows = rowExtents.filter { $0.0 - bounds.x <= slackX && bounds.maxX - 1 - $0.1 <= slackX }.count
-            let columns = columnExtents.filter { $0.0 - bounds.y <= slackY && bounds.maxY - 1 - $0.1 <= slackY }.count
-            return Double(rows) >= 0.9 * Double(rowExtents.count) && Double(columns) >= 0.9 * Double(columnExtents.count)
+            let rows = middleHalf(rowExtents), columns = middleHalf(columnExtents)
+            let fullRows = rows.filter { $0.0 - bounds.x <= slackX && bounds.maxX - 1 - $0.1 <= slackX }.count
+            let fullColumns = columns.filter { $0.0 - bounds.y <= slackY && bounds.maxY - 1 - $0.1 <= slackY }.count
+            return Double(fullRows) >= 0.9 * Double(rows.count) && Double(fullColumns) >= 0.9 * Double(columns.count)
+        }
+
+        private func middleHalf(_ extents: [(Int, Int)]) -> ArraySlice<(Int, Int)> {
+            extents[(extents.count / 4)..<max(extents.count / 4 + 1, extents.count - extents.count / 4)]
         }
     }
 

@@ -8,10 +8,12 @@ import RetouchCore
 /// colour top-hats (how far it stands above an opening and below a closing whose window is
 /// wider than a stroke), so light text, dark text, outlines and drop shadows all stand out,
 /// and semi-transparent watermarks still differ from what lies around them. Pixels are text
-/// when their deviation beats both an Otsu split of the region and the noise of the region's
-/// outer ring (which DB's unclipped boxes leave as background). A region whose ring is one
-/// flat colour that ends in a rectangle nearby is a caption plate or price tag: the whole plate
-/// goes. The result is dilated and clipped to the region (or plate) grown by the dilation.
+/// when their deviation beats both an Otsu split of the region and the typical (80th
+/// percentile) deviation in a thin band just outside the box, which DB's unclipped boxes leave
+/// as background. (Thresholds from the band alone were tried: outlines, glow and neighbouring
+/// lines reach into it, so they came out either noisy or far too strict.) A
+/// region surrounded by one flat colour that ends in a rectangle nearby is a caption plate or
+/// price tag: the whole plate goes. The result is dilated and clipped to the region (or plate) grown by the dilation.
 public struct TextMaskBuilder: Sendable {
     public struct Options: Sendable, Equatable {
         /// Pixels added around strokes; covers anti-aliasing, thin outlines and JPEG ringing.
@@ -75,7 +77,10 @@ public struct TextMaskBuilder: Sendable {
         }
         if inside.isEmpty { return RegionStrokes(area: region.polygon) }
 
-        let ringPixels = inside.filter(\.ring)
+        // Background statistics come from a band just outside the box, which strokes, outlines
+        // and glow seldom reach; the box's own outer ring stands in where the frame cuts the band.
+        let band = outerBand(of: region.polygon, width: max(2, across * 0.15), within: context, deviation: deviation)
+        let ringPixels = band.count >= 8 ? band : inside.filter(\.ring)
         let ringColours = ringPixels.map { CaptionPlate.colour(image, $0.x, $0.y) }
         let ringNoise = percentile(ringPixels.map(\.d), 0.8)
         let threshold = max(otsuThreshold(inside.map(\.d)), ringNoise, options.minContrast)
@@ -83,17 +88,24 @@ public struct TextMaskBuilder: Sendable {
         // strokes: recall matters more than a few background pixels inside letters.
         var text = Plane(width: context.width, height: context.height)
         var textColours = [SIMD3<Float>]()
+        var lo = SIMD2(Int.max, Int.max), hi = SIMD2(Int.min, Int.min)
         for p in inside where p.d > threshold {
             text[p.x - context.x, p.y - context.y] = 1
             textColours.append(CaptionPlate.colour(image, p.x, p.y))
+            lo = pointwiseMin(lo, SIMD2(p.x, p.y)); hi = pointwiseMax(hi, SIMD2(p.x, p.y))
         }
         var found = RegionStrokes(area: region.polygon)
         found.regionPixels = inside.count
         found.textPixels = textColours.count
+        if !textColours.isEmpty { found.textBounds = Rect(x: lo.x, y: lo.y, width: hi.x - lo.x + 1, height: hi.y - lo.y + 1) }
         (found.textColour, found.textSpread) = CaptionPlate.colourStatistics(textColours)
         (found.backgroundColour, found.backgroundSpread) = CaptionPlate.colourStatistics(ringColours)
 
-        if options.plates, let plate = CaptionPlate.find(around: region, in: image, ring: ringPixels.map { ($0.x, $0.y) }) {
+        // A plate shows as the dominant colour between the strokes when the box lies on it, or
+        // around the box when the plate is larger than the box.
+        let between = inside.filter { $0.d <= threshold }.map { (x: $0.x, y: $0.y) }
+        if options.plates, let plate = CaptionPlate.find(around: region, in: image, ring: between)
+            ?? CaptionPlate.find(around: region, in: image, ring: band.map { ($0.x, $0.y) }) {
             paint(Polygon.outset(plate, by: Double(options.dilation)), into: &mask)
             found.area = plate
             found.isPlate = true
@@ -104,6 +116,18 @@ public struct TextMaskBuilder: Sendable {
             if grown[x - context.x, y - context.y] > 0 { mask[x, y, 0] = 255 }
         }
         return found
+    }
+
+    /// Pixels outside the polygon but within `width` of it (and inside `context`), with their deviation.
+    private func outerBand(of polygon: [SIMD2<Double>], width: Double, within context: Rect,
+                           deviation: Plane) -> [(x: Int, y: Int, d: Float, ring: Bool)] {
+        var band = [(x: Int, y: Int, d: Float, ring: Bool)]()
+        Polygon.forEachPixel(in: Polygon.outset(polygon, by: width), width: context.maxX, height: context.maxY) { x, y in
+            guard x >= context.x, y >= context.y,
+                  !Polygon.contains(polygon, SIMD2(Double(x) + 0.5, Double(y) + 0.5)) else { return }
+            band.append((x, y, deviation[x - context.x, y - context.y], true))
+        }
+        return band
     }
 
     private func paint(_ polygon: [SIMD2<Double>], into mask: inout Image8) {
@@ -138,6 +162,8 @@ public struct RegionStrokes: Sendable, Equatable {
     /// Pixels inside the region polygon, and those taken as text (before dilation).
     public var regionPixels = 0
     public var textPixels = 0
+    /// The smallest rectangle holding the text pixels, if any.
+    public var textBounds: Rect?
     public var textColour = SIMD3<Float>(0, 0, 0)
     public var textSpread: Float = 0
     /// Colour of the region's outer ring, which is background.

@@ -11,10 +11,16 @@ public struct OverlayRouter: Sendable, Equatable {
     public var coefficients: [Double]
     public var intercept: Double
 
-    public init(coefficients: [Double] = OverlayRouter.fittedCoefficients,
-                intercept: Double = OverlayRouter.fittedIntercept) {
+    /// One weight per `OverlayFeatures.names` entry, in that order.
+    public init(coefficients: [Double], intercept: Double) {
         self.coefficients = coefficients
         self.intercept = intercept
+    }
+
+    /// The fitted router (weights are stored by feature name, so their order cannot drift).
+    public init() {
+        self.init(coefficients: OverlayFeatures.names.map { Self.fittedWeights[$0] ?? 0 },
+                  intercept: Self.fittedIntercept)
     }
 
     public func probability(_ features: OverlayFeatures) -> Double {

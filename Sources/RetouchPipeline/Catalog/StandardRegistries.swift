@@ -32,8 +32,8 @@ public enum StandardRegistries {
         return model.availability().isAvailable ? TextDetector(model: model) : nil
     }
 
-    /// p(overlay) from the routing classifier (RetouchOps/Route): the detector's regions and the
-    /// stroke masks summarised as `OverlayFeatures`, weighed by the fitted coefficients.
+    /// p(overlay) from the trained routing classifier (RetouchOps/Route): the detector's regions
+    /// and the stroke masks summarised as `OverlayFeatures`, weighed by the fitted coefficients.
     @Sendable public static func overlayProbability(_ detection: TextDetection, _ mask: TextMask) -> Double {
         OverlayRouter().probability(OverlayFeatures(detection: detection, mask: mask))
     }

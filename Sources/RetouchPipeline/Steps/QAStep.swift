@@ -82,25 +82,24 @@ public enum SeamScore {
     }
 
     /// Chessboard distance from each pixel to the filled region, capped at 7; 0 inside it.
+    /// Two raster passes (forward, then backward) give the exact chessboard distance, since
+    /// each pass propagates from the four neighbours already visited.
     static func distanceOutside(_ mask: Image8) -> [Int] {
-        let w = mask.width, h = mask.height
-        var distance = [Int](repeating: 7, count: w * h)
+        let w = mask.width, h = mask.height, cap = 7
+        var distance = [Int](repeating: cap, count: w * h)
         for i in 0..<w * h where mask.samples[i] >= 128 { distance[i] = 0 }
-        for _ in 0..<7 {
-            var next = distance
-            for y in 0..<h {
-                for x in 0..<w where distance[y * w + x] > 0 {
-                    var best = distance[y * w + x]
-                    for dy in -1...1 {
-                        for dx in -1...1 {
-                            let nx = x + dx, ny = y + dy
-                            if nx >= 0, ny >= 0, nx < w, ny < h { best = min(best, distance[ny * w + nx] + 1) }
-                        }
-                    }
-                    next[y * w + x] = best
-                }
+        func relax(_ x: Int, _ y: Int, _ neighbours: [(Int, Int)]) {
+            var best = distance[y * w + x]
+            for (dx, dy) in neighbours {
+                let nx = x + dx, ny = y + dy
+                if nx >= 0, ny >= 0, nx < w, ny < h { best = min(best, distance[ny * w + nx] + 1) }
             }
-            distance = next
+            distance[y * w + x] = best
+        }
+        let before = [(-1, -1), (0, -1), (1, -1), (-1, 0)], after = [(1, 1), (0, 1), (-1, 1), (1, 0)]
+        for y in 0..<h { for x in 0..<w where distance[y * w + x] > 0 { relax(x, y, before) } }
+        for y in stride(from: h - 1, through: 0, by: -1) {
+            for x in stride(from: w - 1, through: 0, by: -1) where distance[y * w + x] > 0 { relax(x, y, after) }
         }
         return distance
     }

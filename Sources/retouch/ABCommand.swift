@@ -68,8 +68,8 @@ struct AB: AsyncParsableCommand {
         let progress = ProgressReporter(total: armEntries.count)
         let records = await BatchRunner(pipeline: pipeline, ledger: ledger).run(armEntries, progress: progress, stop: stop)
         let summary = BatchSummary(records: records, ignoredFiles: 0, wallSeconds: secondsSince(start),
-                                   cpuSeconds: processCPUSeconds() - cpu, costPerCPUHour: config.costPerCPUHour,
-                                   costPerImage: config.costPerImage, currency: config.currency, interrupted: stop.isSet)
+                                   cpuSeconds: processCPUSeconds() - cpu, rates: config.costRates,
+                                   interrupted: stop.isSet)
         progress.finish(note: "\(order.rawValue): \(summary.processed) processed, \(summary.rejected) rejected")
         let quality = try references.map { try referenceQuality(records, referenceDir: $0) }
         return ABArm(order: order.rawValue, summary: summary, meanPSNR: quality?.psnr, meanSSIM: quality?.ssim,

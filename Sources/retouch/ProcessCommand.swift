@@ -74,7 +74,7 @@ struct Process: AsyncParsableCommand {
 
     @OptionGroup var pipelineOptions: PipelineOptions
 
-    @Option(name: .long, help: "Report file (JSON). Default: OUT_DIR/report.json.")
+    @Option(name: .long, help: "Report file (JSON). Default: OUT_DIR/report.json; the per-image JSON Lines, the HTML page and its thumbnails go beside it.")
     var report: String?
 
     func run() async throws {
@@ -87,17 +87,17 @@ struct Process: AsyncParsableCommand {
         let signals = interruptHandler(stop)
         defer { signals.cancel() }
 
+        let files = ReportFiles(json: report ?? output + "/report.json")
         let start = ContinuousClock.now, cpuStart = processCPUSeconds()
         let progress = ProgressReporter(total: entries.count)
-        let records = await BatchRunner(pipeline: pipeline, ledger: ledger).run(entries, progress: progress, stop: stop)
+        let runner = BatchRunner(pipeline: pipeline, ledger: ledger, thumbnailDir: files.thumbnailDir)
+        let records = await runner.run(entries, progress: progress, stop: stop)
         let summary = BatchSummary(records: records, ignoredFiles: ignored.count, wallSeconds: secondsSince(start),
-                                   cpuSeconds: processCPUSeconds() - cpuStart, costPerCPUHour: config.costPerCPUHour,
-                                   costPerImage: config.costPerImage, currency: config.currency,
+                                   cpuSeconds: processCPUSeconds() - cpuStart, rates: config.costRates,
                                    interrupted: stop.isSet)
-        let reportPath = report ?? output + "/report.json"
-        try writeReport(BatchReport(inputDir: inputDir, outputDir: output, order: config.order.rawValue,
-                                    config: config, summary: summary, images: records), to: reportPath)
-        progress.finish(note: summaryLine(summary) + "\nreport: \(reportPath)")
+        try files.write(BatchReport(inputDir: inputDir, outputDir: output, order: config.order.rawValue,
+                                    config: config, summary: summary, images: records))
+        progress.finish(note: summaryLine(summary) + "\nreport: \(files.json) (and \(files.html))")
         if stop.isSet { throw ExitCode(130) }
         if summary.failed > 0 { throw ExitCode(3) }
     }
@@ -124,6 +124,29 @@ func interruptHandler(_ stop: StopFlag) -> DispatchSourceSignal {
     }
     source.resume()
     return source
+}
+
+/// The report's files, all beside the JSON one: NAME.json, NAME.jsonl (one image per line),
+/// NAME.html and the HTML page's NAME-thumbs/ folder.
+struct ReportFiles {
+    let json: String
+    var base: String { (json as NSString).deletingPathExtension }
+    var jsonLines: String { base + ".jsonl" }
+    var html: String { base + ".html" }
+    var thumbnailDir: String { base + "-thumbs" }
+
+    func write(_ report: BatchReport) throws {
+        try writeReport(report, to: json)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var lines: [UInt8] = []
+        for record in report.images {
+            lines += Array(try encoder.encode(record)) + [0x0A]
+        }
+        try ImageFile.writeBytes(lines, to: jsonLines)
+        let href = (thumbnailDir as NSString).lastPathComponent
+        try ImageFile.writeBytes(Array(BatchHTMLReport(report: report, thumbnailsHref: href).render().utf8), to: html)
+    }
 }
 
 func writeReport<T: Encodable>(_ report: T, to path: String) throws {

@@ -61,11 +61,11 @@ func upscaleOnly(_ scale: Int = 2) -> PipelineConfig {
     #expect(failed.map(\.input) == ["broken.png"])
     #expect(failed.first?.error?.contains("broken.png") == true)
     #expect(records.filter { $0.status == .processed }.count == 3)
-    let summary = BatchSummary(records: records, ignoredFiles: 1, wallSeconds: 1, cpuSeconds: 3600,
-                               costPerCPUHour: 0.5, costPerImage: 0.01, currency: "USD", interrupted: false)
+    let summary = BatchSummary(records: records, ignoredFiles: 1, wallSeconds: 1800, cpuSeconds: 3600,
+                               rates: CostRates(cpuHour: 0.5, gpuHour: 2, perImage: 0.01), interrupted: false)
     #expect(summary.images == summary.processed + summary.failed + summary.skipped)
     #expect(summary.processed == summary.approved + summary.rejected)
-    #expect(abs(summary.cost - (0.5 + 3 * 0.01)) < 1e-9)
+    #expect(abs(summary.cost - (0.5 + 1 + 3 * 0.01)) < 1e-9)
     #expect(abs((summary.costPerApproved ?? 0) - summary.cost / 3) < 1e-9)
 }
 

@@ -23,6 +23,8 @@ public struct ImageRecord: Codable, Sendable, Equatable {
     public var seconds: Double = 0
     public var cpuSeconds: Double = 0
     public var notes: [String] = []
+    /// File stem of the before/after thumbnails in the report's thumbnail folder, if written.
+    public var thumbnail: String?
 
     public init(input: String, output: String, status: Status, inputHash: String, configHash: String) {
         self.input = input; self.output = output; self.status = status
@@ -64,7 +66,7 @@ public struct BatchSummary: Codable, Sendable, Equatable {
 
     /// Adds up the records, so the summary can never disagree with them.
     public init(records: [ImageRecord], ignoredFiles: Int, wallSeconds: Double, cpuSeconds: Double,
-                costPerCPUHour: Double, costPerImage: Double, currency: String, interrupted: Bool) {
+                rates: CostRates, interrupted: Bool) {
         images = records.count
         processed = records.filter { $0.status == .processed }.count
         skipped = records.filter { $0.status == .skipped }.count
@@ -77,9 +79,9 @@ public struct BatchSummary: Codable, Sendable, Equatable {
         self.wallSeconds = wallSeconds
         self.cpuSeconds = cpuSeconds
         throughput = wallSeconds > 0 ? Double(processed) / wallSeconds : 0
-        cost = cpuSeconds / 3600 * costPerCPUHour + Double(processed) * costPerImage
+        cost = rates.cost(cpuSeconds: cpuSeconds, wallSeconds: wallSeconds, images: processed)
         costPerApproved = approved > 0 ? cost / Double(approved) : nil
-        self.currency = currency
+        currency = rates.currency
         let busy = records.filter { $0.status == .processed }.map(\.seconds).reduce(0, +)
         let stepTime = records.flatMap(\.steps).map(\.seconds).reduce(0, +)
         overheadFraction = busy > 0 ? max(0, (busy - stepTime) / busy) : 0

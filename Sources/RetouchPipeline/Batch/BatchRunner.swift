@@ -1,4 +1,5 @@
 import Foundation
+import RetouchCodecs
 import RetouchCore
 import RetouchOps
 
@@ -18,10 +19,13 @@ public struct BatchRunner: Sendable {
     public let ledger: ResumeLedger
     public let pool: BlockingPool
     public let configHash: String
+    /// Where before/after thumbnails for the HTML report go; nil writes none.
+    public let thumbnailDir: String?
 
-    public init(pipeline: Pipeline, ledger: ResumeLedger) {
+    public init(pipeline: Pipeline, ledger: ResumeLedger, thumbnailDir: String? = nil) {
         self.pipeline = pipeline
         self.ledger = ledger
+        self.thumbnailDir = pipeline.config.reportThumbnailSize > 0 ? thumbnailDir : nil
         pool = BlockingPool(width: pipeline.config.concurrency, label: "retouch.batch")
         configHash = Self.hash(pipeline.config)
     }
@@ -68,16 +72,19 @@ public struct BatchRunner: Sendable {
             done.status = .skipped
             return done
         }
-        let pipeline = self.pipeline
+        let pipeline = self.pipeline, thumbnailDir = self.thumbnailDir
         let threads = pipeline.config.threadsPerImage
-        let outcome = try? await pool.run { () -> (WorkItem, [StepTiming], RetouchError?, Double, Double) in
+        let outcome = try? await pool.run { () -> (WorkItem, [StepTiming], RetouchError?, Double, Double, String?) in
             let start = ContinuousClock.now, cpu = threadCPUSeconds()
             let (item, timings, error) = pipeline.process(entry, context: OperationContext(threads: threads))
-            return (item, timings, error, seconds(since: start), threadCPUSeconds() - cpu)
+            let elapsed = seconds(since: start), used = threadCPUSeconds() - cpu
+            let thumbnail = thumbnailDir.flatMap { Self.writeThumbnails(item, to: $0, size: pipeline.config.reportThumbnailSize) }
+            return (item, timings, error, elapsed, used, thumbnail)
         }
         var record = ImageRecord(input: entry.relativePath, output: entry.outputPath, status: .processed,
                                  inputHash: inputHash, configHash: configHash)
-        guard let (item, timings, error, wall, cpu) = outcome else { return record }
+        guard let (item, timings, error, wall, cpu, thumbnail) = outcome else { return record }
+        record.thumbnail = thumbnail
         record.steps = timings
         record.seconds = wall
         record.cpuSeconds = cpu
@@ -95,6 +102,25 @@ public struct BatchRunner: Sendable {
         }
         try? ledger.append(record)
         return record
+    }
+
+    /// Writes the before and after thumbnails of a finished image; returns their shared file
+    /// stem, or nil when there is nothing to show or they could not be written (the report then
+    /// shows the row without pictures; the image itself is unaffected).
+    static func writeThumbnails(_ item: WorkItem, to dir: String, size: Int) -> String? {
+        guard let before = item.sourceThumbnail, let after = item.image else { return nil }
+        let stem = fingerprint(Array(item.entry.relativePath.utf8))
+        var options = EncodeOptions()
+        options.quality = 80
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try ImageFile.write(Image(before), to: "\(dir)/\(stem)-before.jpg", format: .jpeg, options: options)
+            let small = Thumbnail.make(after.pixels.eightBit, longSide: size)
+            try ImageFile.write(Image(small), to: "\(dir)/\(stem)-after.jpg", format: .jpeg, options: options)
+            return stem
+        } catch {
+            return nil
+        }
     }
 }
 

@@ -46,8 +46,17 @@ public struct PipelineConfig: Sendable, Codable, Equatable {
     public var qaMaxSeam = 1.0
 
     public var costPerCPUHour = 0.05
+    /// Charged for the run's wall-clock time: a rented GPU is paid for while the batch holds it.
+    public var costPerGPUHour = 0.0
     public var costPerImage = 0.0
     public var currency = "USD"
+
+    /// Long side of the before/after thumbnails in the HTML report; 0 writes none.
+    public var reportThumbnailSize = 160
+
+    public var costRates: CostRates {
+        CostRates(cpuHour: costPerCPUHour, gpuHour: costPerGPUHour, perImage: costPerImage, currency: currency)
+    }
 
     public init() {}
 
@@ -96,8 +105,10 @@ public struct PipelineConfig: Sendable, Codable, Equatable {
         qaMaxSeam = try reader.number("qa.max_seam", in: 0...100) ?? qaMaxSeam
 
         costPerCPUHour = try reader.number("cost.cpu_hour", in: 0...1_000_000) ?? costPerCPUHour
+        costPerGPUHour = try reader.number("cost.gpu_hour", in: 0...1_000_000) ?? costPerGPUHour
         costPerImage = try reader.number("cost.per_image", in: 0...1_000_000) ?? costPerImage
         currency = try reader.string("cost.currency") ?? currency
+        reportThumbnailSize = try reader.integer("report.thumbnail_size", in: 0...1024) ?? reportThumbnailSize
 
         try reader.rejectUnknownKeys()
     }
@@ -110,8 +121,27 @@ public struct PipelineConfig: Sendable, Codable, Equatable {
         "inpaint.engine", "inpaint.mask_dir", "inpaint.dilate", "inpaint.hint",
         "output.format", "output.quality", "output.keep_metadata", "input.max_pixels",
         "qa.enabled", "qa.max_residual", "qa.max_seam",
-        "cost.cpu_hour", "cost.per_image", "cost.currency",
+        "cost.cpu_hour", "cost.gpu_hour", "cost.per_image", "cost.currency", "report.thumbnail_size",
     ]
+}
+
+/// What a batch costs: CPU time, the wall-clock time of a GPU, and a fixed price per image.
+public struct CostRates: Sendable, Equatable {
+    public var cpuHour: Double
+    public var gpuHour: Double
+    public var perImage: Double
+    public var currency: String
+
+    public init(cpuHour: Double, gpuHour: Double = 0, perImage: Double = 0, currency: String = "USD") {
+        self.cpuHour = cpuHour
+        self.gpuHour = gpuHour
+        self.perImage = perImage
+        self.currency = currency
+    }
+
+    public func cost(cpuSeconds: Double, wallSeconds: Double, images: Int) -> Double {
+        cpuSeconds / 3600 * cpuHour + wallSeconds / 3600 * gpuHour + Double(images) * perImage
+    }
 }
 
 /// Typed access to a `ConfigDocument` that remembers which keys were used.

@@ -79,40 +79,20 @@ public struct ABReport: Codable, Sendable {
 
     /// A self-contained HTML page stating which order won on each measure and by how much.
     public func html() -> String {
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;")
-        }
-        func num(_ v: Double) -> String { String(format: "%.4g", v) }
         let rows = verdicts.map { v in
-            "<tr><td>\(esc(v.measure))</td><td>\(num(v.a))</td><td>\(num(v.b))</td>"
-                + "<td><b>\(esc(v.winner))</b></td><td>\(String(format: "%.1f%%", v.margin * 100))</td></tr>"
+            "<tr><td>\(HTML.escape(v.measure))</td><td>\(HTML.number(v.a))</td><td>\(HTML.number(v.b))</td>"
+                + "<td><b>\(HTML.escape(v.winner))</b></td><td>\(String(format: "%.1f%%", v.margin * 100))</td></tr>"
         }.joined(separator: "\n")
-        func armRows(_ arm: ABArm) -> String {
-            arm.images.map { r in
-                "<tr><td>\(esc(r.input))</td><td>\(esc(r.route ?? "-"))</td>"
-                    + "<td>\(r.overlayProbability.map { String(format: "%.2f", $0) } ?? "-")</td>"
-                    + "<td>\(esc(r.verdict?.rawValue ?? r.status.rawValue))</td>"
-                    + "<td>\(esc((r.reasons + (r.error.map { [$0] } ?? [])).joined(separator: "; ")))</td>"
-                    + "<td>\(String(format: "%.2f", r.seconds))</td></tr>"
-            }.joined(separator: "\n")
-        }
         let design = bothOrdersOnEveryImage ? "both orders on every image" : "sample split in two halves"
-        return """
-        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Retouch A/B report</title>
-        <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}table{border-collapse:collapse;margin:1rem 0}
-        td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}th{background:#f3f3f3}</style></head><body>
-        <h1>A/B: \(esc(a.order)) vs \(esc(b.order))</h1>
-        <p>\(sampleSize) images, seed \(seed), \(design). A = \(esc(a.order)), B = \(esc(b.order)).</p>
+        return HTML.page(title: "Retouch A/B report", body: """
+        <h1>A/B: \(HTML.escape(a.order)) vs \(HTML.escape(b.order))</h1>
+        <p>\(sampleSize) images, seed \(seed), \(design). A = \(HTML.escape(a.order)), B = \(HTML.escape(b.order)).</p>
         <table><tr><th>measure</th><th>A</th><th>B</th><th>winner</th><th>by</th></tr>
         \(rows)
         </table>
-        <h2>A: \(esc(a.order))</h2><table><tr><th>image</th><th>route</th><th>p(overlay)</th><th>verdict</th><th>reasons</th><th>s</th></tr>
-        \(armRows(a))</table>
-        <h2>B: \(esc(b.order))</h2><table><tr><th>image</th><th>route</th><th>p(overlay)</th><th>verdict</th><th>reasons</th><th>s</th></tr>
-        \(armRows(b))</table>
-        </body></html>
-        """
+        <h2>A: \(HTML.escape(a.order))</h2>\(HTML.imageTable(a.images))
+        <h2>B: \(HTML.escape(b.order))</h2>\(HTML.imageTable(b.images))
+        """)
     }
 }
 

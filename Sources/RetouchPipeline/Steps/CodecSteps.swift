@@ -8,18 +8,21 @@ import RetouchOps
 struct DecodeStep: PipelineStep {
     let name = "decode"
     let options: DecodeOptions
+    let thumbnailSize: Int
 
     init(config: PipelineConfig) {
         var options = DecodeOptions()
         options.maxPixels = config.maxPixels
         options.keepMetadata = config.keepMetadata
         self.options = options
+        thumbnailSize = config.reportThumbnailSize
     }
 
     func run(_ item: inout WorkItem, context: OperationContext) throws {
         let image = try ImageFile.read(item.entry.inputPath, options: options)
         item.image = image
         item.sourceSize = image.size
+        if thumbnailSize > 0 { item.sourceThumbnail = Thumbnail.make(image.pixels.eightBit, longSide: thumbnailSize) }
     }
 }
 

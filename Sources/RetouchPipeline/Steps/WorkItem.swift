@@ -20,6 +20,8 @@ public struct WorkItem: Sendable {
     public var detectedSize = Size(width: 0, height: 0)
     /// The stroke mask built at detection time (one channel, `detectedSize`), if any text was found.
     public var textMask: Image8?
+    /// A small copy of the decoded image for the report's before/after view; nil unless asked for.
+    public var sourceThumbnail: Image8?
     public var route: Route?
     /// One channel, same size as the image, 255 where a fill replaced pixels; QA checks its seams.
     public var filledMask: Image8?

@@ -102,7 +102,6 @@ def text_image(path, text, size=(480, 320), seed=0, spot=False):
         for x in range(width):
             pixels[x, y] = (150 + (x * 60) // width + seed * 7, 170 + (y * 50) // height, 200 - (x * 40) // width)
     draw = ImageDraw.Draw(image)
-    draw.ellipse((width - 170, 30, width - 40, 160), fill=(235, 190, 90))
     if spot:
         draw.rectangle((SPOT[0], SPOT[1], SPOT[2] - 1, SPOT[3] - 1), fill=(30, 30, 30))
     box = None
@@ -130,6 +129,10 @@ def make_driver(downloads=None):
     if downloads:
         driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
     return driver
+
+
+def shot(driver, name):
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
 
 
 def set_viewport(driver, width, height, mobile):
@@ -211,9 +214,6 @@ class EditorTests(unittest.TestCase):
         self.driver.quit()
         shutil.rmtree(self.work, ignore_errors=True)
 
-    def shot(self, name):
-        self.driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
-
     def test_detect_then_erase_removes_the_caption(self):
         driver = self.driver
         path = os.path.join(self.work, "caption.png")
@@ -224,18 +224,18 @@ class EditorTests(unittest.TestCase):
         wait_for_text(driver, "key-state", "Key set")
         driver.find_element(By.ID, "file-input").send_keys(path)
         wait_for_text(driver, "image-info", r"480 × 320")
-        self.shot("editor-opened")
+        shot(self.driver, "editor-opened")
 
         driver.find_element(By.ID, "detect").click()
         wait_for_text(driver, "status", r"Found \d+ text region")
         total, inside = driver.execute_script(PAINTED, list(grown(text_box, 12, (480, 320))))
-        self.shot("editor-detected")
+        shot(self.driver, "editor-detected")
         self.assertGreater(total, 200, "the detected mask is (nearly) empty")
         self.assertGreater(inside / total, 0.9, "most of the detected mask should lie on the caption")
 
         driver.find_element(By.ID, "erase").click()
         wait_for_text(driver, "status", r"Erase text done")
-        self.shot("editor-erased")
+        shot(self.driver, "editor-erased")
         encoded = driver.execute_async_script(DOWNLOAD_BYTES)
         self.assertFalse(encoded.startswith("error"), encoded)
         result = Image.open(io.BytesIO(base64.b64decode(encoded)))
@@ -249,7 +249,7 @@ class EditorTests(unittest.TestCase):
         self.assertTrue(driver.find_element(By.ID, "compare").is_enabled())
         driver.execute_script("const s = document.getElementById('compare'); s.value = 20;"
                               "s.dispatchEvent(new Event('input'));")
-        self.shot("editor-compare")
+        shot(self.driver, "editor-compare")
 
     def test_paint_undo_redo_remove_and_upscale(self):
         driver = self.driver
@@ -285,21 +285,23 @@ class EditorTests(unittest.TestCase):
         ActionChains(driver).key_down(Keys.CONTROL).key_down(Keys.SHIFT).send_keys("z") \
             .key_up(Keys.SHIFT).key_up(Keys.CONTROL).perform()
         self.assertEqual(driver.execute_script(PAINTED, None)[0], painted, "Ctrl+Shift+Z should redo it")
-        self.shot("editor-painted")
+        shot(self.driver, "editor-painted")
 
         driver.find_element(By.ID, "remove").click()
         wait_for_text(driver, "status", r"Remove done")
-        removed = Image.open(io.BytesIO(base64.b64decode(driver.execute_async_script(DOWNLOAD_BYTES))))
+        encoded = driver.execute_async_script(DOWNLOAD_BYTES)
+        self.assertFalse(encoded.startswith("error"), encoded)
+        removed = Image.open(io.BytesIO(base64.b64decode(encoded)))
         spot_inside = (SPOT[0] + 3, SPOT[1] + 3, SPOT[2] - 3, SPOT[3] - 3)
         self.assertGreater(ImageStat.Stat(removed.convert("L").crop(spot_inside)).mean[0], 120,
                            "the dark square should be filled from the light background around it")
         self.assertLess(mean_difference(original, removed, (0, 200, 480, 320)), 0.5, "pixels far from the mask changed")
-        self.shot("editor-removed")
+        shot(self.driver, "editor-removed")
 
         driver.find_element(By.ID, "upscale").click()
         wait_for_text(driver, "status", r"Upscale done")
         wait_for_text(driver, "image-info", r"960 × 640")
-        self.shot("editor-upscaled")
+        shot(self.driver, "editor-upscaled")
         ActionChains(driver).key_down(Keys.CONTROL).send_keys("z").key_up(Keys.CONTROL).perform()
         wait_for_text(driver, "image-info", r"480 × 320")
 
@@ -316,7 +318,7 @@ class EditorTests(unittest.TestCase):
         driver.find_element(By.ID, "detect").click()
         wait_for_text(driver, "error", r"invalid API key.*Enter a valid API key")
         self.assertEqual(driver.execute_script(PAINTED, None)[0], 0)
-        self.shot("editor-wrong-key")
+        shot(self.driver, "editor-wrong-key")
 
     def test_phone_width_has_no_horizontal_scroll(self):
         driver = self.driver
@@ -325,7 +327,7 @@ class EditorTests(unittest.TestCase):
             driver.get(server.url + page)
             width, scroll = driver.execute_script("return [innerWidth, document.documentElement.scrollWidth]")
             self.assertLessEqual(scroll, width, f"{page} scrolls sideways at phone width")
-            self.shot("phone-" + ("editor" if page == "/" else "batch"))
+            shot(self.driver, "phone-" + ("editor" if page == "/" else "batch"))
 
 
 class BatchTests(unittest.TestCase):
@@ -360,7 +362,7 @@ class BatchTests(unittest.TestCase):
             "const imgs = [...document.querySelectorAll('#items img')];"
             "return imgs.length === 4 && imgs.every((i) => i.complete && i.naturalWidth > 0);"))
         self.assertIn("2 of 2 done", text_of(driver, "job-counts"))
-        self.shot("batch-done")
+        shot(self.driver, "batch-done")
 
         driver.find_element(By.ID, "job-download").click()
         deadline = time.monotonic() + 60
@@ -381,7 +383,7 @@ class BatchTests(unittest.TestCase):
         WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#job-list button"))
         driver.find_element(By.CSS_SELECTOR, "#job-list button").click()
         wait_for_text(driver, "job-state", r"^succeeded$")
-        self.shot("batch-picked")
+        shot(self.driver, "batch-picked")
 
 
 if __name__ == "__main__":

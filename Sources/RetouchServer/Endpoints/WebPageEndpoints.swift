@@ -24,7 +24,7 @@ extension RetouchAPI {
 
     /// The CSP keeps the page to its own scripts and its own API: an injected script could
     /// otherwise read the key the user typed into the page.
-    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' blob:; "
         + "img-src 'self' blob: data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
 
     static func serveAsset(_ name: String, _ request: Request) throws -> Response {

@@ -76,9 +76,14 @@ ui.form.addEventListener('submit', async (event) => {
 
 // ---- the job list
 
+let jobsRequest = 0;
+
 async function loadJobs() {
+  jobsRequest += 1;
+  const mine = jobsRequest;
   try {
     const page = await requestJSON('GET', 'v1/jobs?limit=20');
+    if (mine !== jobsRequest) return;
     ui.jobList.replaceChildren(...page.jobs.map((job) => {
       const item = document.createElement('li');
       const button = document.createElement('button');
@@ -93,6 +98,7 @@ async function loadJobs() {
     }));
     if (page.jobs.length === 0) ui.jobList.replaceChildren(listNote('No jobs yet.'));
   } catch (error) {
+    if (mine !== jobsRequest) return;
     ui.jobList.replaceChildren(listNote('Cannot list jobs.'));
     reportError(error);
   }
@@ -278,9 +284,15 @@ function uniqueName(name, used) {
 
 // ---- models for the upscale choice
 
+let modelsRequest = 0;
+
 async function loadModels() {
+  // Only the latest answer counts: a reply to the call made before the key changed may come last.
+  modelsRequest += 1;
+  const mine = modelsRequest;
   try {
     const models = await requestJSON('GET', 'v1/models');
+    if (mine !== modelsRequest) return;
     const keep = ui.model.value;
     ui.model.replaceChildren(...models.upscalers.map((m) => {
       const option = new Option(m.available ? m.name : `${m.name} (not installed)`, m.name);
@@ -291,7 +303,7 @@ async function loadModels() {
     ui.model.value = models.upscalers.some((m) => m.name === keep && m.available) ? keep : 'lanczos3';
     showError('');
   } catch (error) {
-    reportError(error);
+    if (mine === modelsRequest) reportError(error);
   }
 }
 

@@ -335,9 +335,15 @@ function base64Blob(text, type) {
 
 // ---- models
 
+let modelsRequest = 0;
+
 async function loadModels() {
+  // Only the latest answer counts: a reply to the call made before the key changed may come last.
+  modelsRequest += 1;
+  const mine = modelsRequest;
   try {
     const models = await requestJSON('GET', 'v1/models');
+    if (mine !== modelsRequest) return;
     state.upscalers = models.upscalers;
     fillSelect(ui.upscaleModel, models.upscalers.map((m) => ({
       value: m.name, label: m.available ? m.name : `${m.name} (not installed)`, disabled: !m.available, title: m.missing || m.summary,
@@ -346,7 +352,7 @@ async function loadModels() {
     fillScales();
     showError('');
   } catch (error) {
-    showError(error.message);
+    if (mine === modelsRequest) showError(error.message);
   }
 }
 

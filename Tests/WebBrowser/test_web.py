@@ -75,6 +75,7 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.log.close()
+        self.process.stdout.close()
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -186,6 +187,12 @@ fetch(document.getElementById('download').href).then((r) => r.arrayBuffer()).the
 """
 
 
+def load_image(source):
+    """The image at a path or in bytes, read fully so no file stays open."""
+    with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as image:
+        return image.copy()
+
+
 def grown(box, margin, size):
     return (max(0, box[0] - margin), max(0, box[1] - margin), min(size[0], box[2] + margin), min(size[1], box[3] + margin))
 
@@ -202,7 +209,7 @@ def mean_difference_outside(a, b, box):
     diff = ImageChops.difference(a.convert("RGB"), b.convert("RGB")).convert("L")
     ImageDraw.Draw(diff).rectangle((box[0], box[1], box[2] - 1, box[3] - 1), fill=0)
     area = diff.width * diff.height - (box[2] - box[0]) * (box[3] - box[1])
-    return sum(diff.getdata()) / area
+    return ImageStat.Stat(diff).sum[0] / area
 
 
 class EditorTests(unittest.TestCase):
@@ -238,8 +245,8 @@ class EditorTests(unittest.TestCase):
         shot(self.driver, "editor-erased")
         encoded = driver.execute_async_script(DOWNLOAD_BYTES)
         self.assertFalse(encoded.startswith("error"), encoded)
-        result = Image.open(io.BytesIO(base64.b64decode(encoded)))
-        original = Image.open(path)
+        result = load_image(base64.b64decode(encoded))
+        original = load_image(path)
         self.assertEqual(result.size, original.size)
         caption = grown(text_box, 2, original.size)
         self.assertGreater(mean_difference(original, result, caption), 12,
@@ -255,7 +262,7 @@ class EditorTests(unittest.TestCase):
         driver = self.driver
         path = os.path.join(self.work, "plain.png")
         text_image(path, None, spot=True)
-        original = Image.open(path)
+        original = load_image(path)
         driver.get(server.url + "/")
         enter_key(driver, server.key)
         driver.find_element(By.ID, "file-input").send_keys(path)
@@ -291,7 +298,7 @@ class EditorTests(unittest.TestCase):
         wait_for_text(driver, "status", r"Remove done")
         encoded = driver.execute_async_script(DOWNLOAD_BYTES)
         self.assertFalse(encoded.startswith("error"), encoded)
-        removed = Image.open(io.BytesIO(base64.b64decode(encoded)))
+        removed = load_image(base64.b64decode(encoded))
         spot_inside = (SPOT[0] + 3, SPOT[1] + 3, SPOT[2] - 3, SPOT[3] - 3)
         self.assertGreater(ImageStat.Stat(removed.convert("L").crop(spot_inside)).mean[0], 120,
                            "the dark square should be filled from the light background around it")
@@ -376,7 +383,7 @@ class BatchTests(unittest.TestCase):
             names = sorted(archive.namelist())
             self.assertEqual(names, ["caption.png", "plain.png"])
             for name in names:
-                self.assertEqual(Image.open(io.BytesIO(archive.read(name))).size, (960, 640))
+                self.assertEqual(load_image(archive.read(name)).size, (960, 640))
 
         # The job is in the list, and picking it from there shows it again.
         driver.get(server.url + "/batch")

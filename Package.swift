@@ -76,7 +76,7 @@ let package = Package(
                                .product(name: "Crypto", package: "swift-crypto"),
                                .product(name: "GRDB", package: "GRDB.swift"),
                                .product(name: "PostgresNIO", package: "postgres-nio")],
-                resources: [.embedInCode("Resources/openapi.yaml")]),
+                resources: [.embedInCode("Resources/openapi.yaml"), .embedInCode("Resources/web")]),
         .executableTarget(name: "retouch",
                           dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchInference", "RetouchPipeline",
                                          "RetouchServer",

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(pkg-config libturbojpeg0-dev libpng-dev libwebp-dev liblcms2-dev zlib1g-dev libsqlite3-dev
               python3 python3-venv python3-pip unzip)
+# The web page's browser tests (scripts/test_web.sh): headless Chromium, its WebDriver, a font.
+APT_PACKAGES+=(chromium chromium-driver fonts-dejavu-core)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -45,6 +45,7 @@ public final class RetouchAPI: Sendable {
         addImageRoutes(routes)
         addTextRoutes(routes)
         addJobRoutes(routes)
+        addWebRoutes(router)
         return (router, routes.routes)
     }
 

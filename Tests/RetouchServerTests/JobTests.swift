@@ -149,6 +149,38 @@ struct JobTests {
         try await server.close()
     }
 
+    @Test("inputs come back as uploaded, and routed results carry the router's p(overlay)")
+    func inputsAndOverlay() async throws {
+        let server = try await TestServer()
+        let image = try TextEndpointTests.captioned()
+        struct Routed: Decodable {
+            struct Item: Decodable {
+                struct Result: Decodable { var route: String?; var overlayProbability: Double? }
+                var result: Result?
+            }
+            var items: [Item]
+        }
+        try await server.withRouter { client in
+            let created = try await server.submit(client, images: [image], fields: ["upscale.scale": "1"])
+            let id = try created.json(JobJSON.self).id
+            try await client.execute(uri: "/v1/jobs/\(id)/inputs/0", method: .get, headers: server.auth) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "image/png")
+                #expect(response.bytes == image)
+            }
+            try await client.execute(uri: "/v1/jobs/\(id)/inputs/1", method: .get, headers: server.auth) { response in
+                #expect(response.status == .notFound)
+            }
+            _ = try await withWorker(try server.worker()) { try await server.waitForFinal(client, id) }
+            let done = try await client.execute(uri: "/v1/jobs/\(id)", method: .get, headers: server.auth).json(Routed.self)
+            let result = try #require(done.items.first?.result)
+            #expect(result.route != nil)
+            let p = try #require(result.overlayProbability)
+            #expect((0...1).contains(p))
+        }
+        try await server.close()
+    }
+
     @Test("paging with limit and after, filtering by state; jobs of other keys are invisible", arguments: Backend.allCases)
     func paging(backend: Backend) async throws {
         let server = try await TestServer(backend: backend)

@@ -59,6 +59,23 @@ struct TextEndpointTests {
         }
     }
 
+    @Test("detect with include_mask returns the mask erase-text would fill, as a PNG the size of the image")
+    func detectMask() async throws {
+        let server = try await TestServer()
+        struct Report: Decodable { var maskPng: String? }
+        let plain = try await post(server, "/v1/detect", try Self.captioned())
+        #expect(try plain.json(Report.self).maskPng == nil)
+        let response = try await post(server, "/v1/detect?include_mask=true", try Self.captioned())
+        #expect(response.status == .ok)
+        let encoded = try #require(try response.json(Report.self).maskPng)
+        let mask = try ImageDecoder.decode(Array(try #require(Data(base64Encoded: encoded)))).pixels.eightBit
+        #expect(mask.width == 200 && mask.height == 120)
+        for bar in Self.bars {
+            #expect(mask[bar.x + bar.width / 2, bar.y + bar.height / 2, 0] == 255, "bar \(bar) is not in the mask")
+        }
+        #expect(mask[5, 5, 0] == 0 && mask[190, 110, 0] == 0, "pixels far from the bars are in the mask")
+    }
+
     @Test("erase-text removes the bars (route cleaned) and leaves a clean image alone (route direct)")
     func erase() async throws {
         let server = try await TestServer()

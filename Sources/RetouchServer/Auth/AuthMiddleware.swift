@@ -3,7 +3,8 @@ import Hummingbird
 
 /// Bearer API keys. Every route needs `Authorization: Bearer KEY` except the public ones:
 /// `/healthz` and `/readyz` (probes from orchestrators carry no credentials and learn nothing
-/// private) and `/openapi.yaml` (the contract is not a secret). `/metrics` needs a key, since
+/// private), `/openapi.yaml` (the contract is not a secret) and the web page's files (the page
+/// asks the user for a key and sends it with its API calls). `/metrics` needs a key, since
 /// request counts describe clients' traffic; Prometheus sends one with `authorization`.
 /// A key in the query string is refused on every route, valid or not: URLs end up in logs.
 struct AuthMiddleware: RouterMiddleware {
@@ -19,7 +20,8 @@ struct AuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: APIRequestContext,
                 next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
         try Self.refuseKeyInQuery(request)
-        if Self.publicPaths.contains(request.uri.path) { return try await next(request, context) }
+        let path = request.uri.path
+        if Self.publicPaths.contains(path) || RetouchAPI.isWebPagePath(path) { return try await next(request, context) }
         var context = context
         let principal = try await authenticate(request)
         context.principal = principal

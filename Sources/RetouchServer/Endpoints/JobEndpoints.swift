@@ -7,7 +7,7 @@ import RetouchJobs
 import RetouchPipeline
 
 /// `POST /v1/jobs`, `GET /v1/jobs`, `GET /v1/jobs/{id}`, `GET /v1/jobs/{id}/results/{n}`,
-/// `DELETE /v1/jobs/{id}`. Jobs belong to the key that created them: another key sees 404.
+/// `GET /v1/jobs/{id}/inputs/{n}`, `DELETE /v1/jobs/{id}`. Jobs belong to the key that created them: another key sees 404.
 extension RetouchAPI {
     static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
     static let verdictHeader = HTTPField.Name("X-Retouch-Verdict")!
@@ -24,6 +24,7 @@ extension RetouchAPI {
             return try JSONResponse.make(JobView(try await requireJobs().store.cancel(job.id)))
         }
         routes.on(.get, "/v1/jobs/{id}/results/{n}") { [self] _, context in try await jobResult(context) }
+        routes.on(.get, "/v1/jobs/{id}/inputs/{n}") { [self] _, context in try await jobInput(context) }
     }
 
     func requireJobs() throws -> JobServices {
@@ -118,11 +119,26 @@ extension RetouchAPI {
         return try JSONResponse.make(JobListView(jobs: page.jobs.map { JobView($0, items: nil) }, next: page.nextCursor))
     }
 
-    private func jobResult(_ context: APIRequestContext) async throws -> Response {
+    /// The item named by the path's `n`, or 404 naming the valid range.
+    private func ownedItem(_ context: APIRequestContext) async throws -> (Job, JobItem) {
         let job = try await ownedJob(context)
         guard let n = context.parameters.get("n", as: Int.self), let item = job.items.first(where: { $0.index == n }) else {
             throw APIError.notFound("job \(job.id) has no item \(context.parameters.get("n") ?? ""); its items are 0 to \(job.items.count - 1)")
         }
+        return (job, item)
+    }
+
+    /// The image as uploaded, so clients (the batch page) can show it beside its result.
+    private func jobInput(_ context: APIRequestContext) async throws -> Response {
+        let (_, item) = try await ownedItem(context)
+        let bytes = try await requireJobs().blobs.get(item.inputBlob)
+        let type = ImageFormat.detect(bytes)?.mimeType ?? "application/octet-stream"
+        return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(data: bytes)))
+    }
+
+    private func jobResult(_ context: APIRequestContext) async throws -> Response {
+        let (job, item) = try await ownedItem(context)
+        let n = item.index
         guard let blob = item.resultBlob else {
             let why = item.state == .pending ? "is still \(job.state == .queued ? "queued" : "being processed")"
                 : "has no result (\(item.state.rawValue)\(item.error.map { ": \($0)" } ?? ""))"

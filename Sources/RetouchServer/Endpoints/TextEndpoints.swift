@@ -6,7 +6,7 @@ import RetouchCore
 import RetouchInference
 import RetouchOps
 
-/// `POST /v1/detect` (where the text is, as JSON) and `POST /v1/erase-text` (the image with its
+/// `POST /v1/detect` (where the text is, as JSON; with `include_mask` also the mask erase-text would fill) and `POST /v1/erase-text` (the image with its
 /// text removed: detect, build a stroke mask, inpaint).
 extension RetouchAPI {
     static let overlayHeader = HTTPField.Name("X-Retouch-Overlay-Probability")!
@@ -46,6 +46,7 @@ extension RetouchAPI {
     func detect(_ input: RequestInput) throws -> DetectionReport {
         var options = RequestOptions(input.fields)
         let detector = try textDetector(&options)
+        let includeMask = try options.bool("include_mask", default: false)
         try options.rejectUnknown()
         let file = try input.singleImage()
         _ = try checkedProbe(file.bytes)
@@ -58,7 +59,8 @@ extension RetouchAPI {
                                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
                                overlayProbability: resources.overlayProbability(detection, textMask),
                                textCoverage: textMask.coverage,
-                               regions: detection.regions.map { DetectionReport.Region($0, in: pixels.size) })
+                               regions: detection.regions.map { DetectionReport.Region($0, in: pixels.size) },
+                               maskPng: includeMask ? Data(try ImageEncoder.encode(Image(textMask.mask), as: .png)).base64EncodedString() : nil)
     }
 
     /// Options `engine`, `hint`, `dilate` (mask growth around strokes, 0-64), `full_boxes` (mask
@@ -136,4 +138,7 @@ struct DetectionReport: Encodable, Sendable {
     /// Share of the image a text erase would remove.
     var textCoverage: Double
     var regions: [Region]
+    /// With `include_mask`: the mask erase-text would fill (white = remove), a base64 PNG the
+    /// size of the image, so a client can show and edit it before sending it to /v1/inpaint.
+    var maskPng: String?
 }

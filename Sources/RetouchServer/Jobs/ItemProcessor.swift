@@ -42,7 +42,8 @@ enum ItemProcessor {
             let output = try [UInt8](Data(contentsOf: URL(fileURLWithPath: written)))
             let info = try ImageDecoder.probe(output)
             let result = ItemResult(verdict: (item.verdict ?? .approved).rawValue, reasons: item.reasons,
-                                    route: item.route?.rawValue, notes: item.notes, format: info.format.rawValue,
+                                    route: item.route?.rawValue, overlayProbability: item.overlayProbability,
+                                    notes: item.notes, format: info.format.rawValue,
                                     width: info.width, height: info.height, steps: timings,
                                     seconds: timings.map(\.seconds).reduce(0, +), worker: workerID)
             return Outcome(bytes: output, result: result, timings: timings)

@@ -8,6 +8,8 @@ struct ItemResult: Codable, Sendable, Equatable {
     var reasons: [String]
     /// cleaned or direct, when the pipeline routed the image.
     var route: String?
+    /// p(overlay) the router saw, when the pipeline detected text.
+    var overlayProbability: Double?
     var notes: [String]
     var format: String
     var width: Int

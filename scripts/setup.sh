@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Installs everything Retouch needs on Debian 12 and builds it. Idempotent: a second run
-# only checks. Usage: scripts/setup.sh [--debug]   (release build by default)
+# only checks. Usage: scripts/setup.sh [--debug]   (release build by default; --debug is the
+# test set-up: no release build, plus the browser-test packages)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(pkg-config libturbojpeg0-dev libpng-dev libwebp-dev liblcms2-dev zlib1g-dev libsqlite3-dev
               python3 python3-venv python3-pip unzip)
-# The web page's browser tests (scripts/test_web.sh): headless Chromium, its WebDriver, a font.
-APT_PACKAGES+=(chromium chromium-driver fonts-dejavu-core)
+# The test set-up (--debug, from scripts/test.sh) adds what the web page's browser tests need:
+# headless Chromium, its WebDriver and a font. The main job does without them.
+if [ "${1:-}" = "--debug" ]; then
+    APT_PACKAGES+=(chromium chromium-driver fonts-dejavu-core)
+fi
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -68,6 +68,7 @@ let package = Package(
                 dependencies: ["RetouchCore", "RetouchCodecs", "RetouchInference", "RetouchOps", "RetouchPipeline",
                                "RetouchJobs",
                                .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "HummingbirdCore", package: "hummingbird"),
                                .product(name: "HTTPTypes", package: "swift-http-types"),
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOHTTP1", package: "swift-nio"),

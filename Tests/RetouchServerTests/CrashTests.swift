@@ -116,9 +116,9 @@ struct CrashTests {
         let port = try await first.listeningPort()
         var form = MultipartBody()
         form.addFile("image_file", filename: "big.png", try Self.noise(width: 400, height: 300))
-        let body = Array(form.finished().readableBytesView)
+        let body = Array(form.finished().readableBytesView), contentType = form.contentType
         let head = "POST /v1/jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(key)\r\n"
-            + "Content-Type: \(form.contentType)\r\nContent-Length: \(body.count)\r\n\r\n"
+            + "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n\r\n"
         let socket = try RawSocket.connect(port: port)
         let half = Array(head.utf8) + body.prefix(body.count / 2)
         #expect(send(socket, half, half.count, 0) == half.count)
@@ -134,7 +134,7 @@ struct CrashTests {
         #expect(try await store.counts().byState.values.reduce(0, +) == 0, "the cut-off upload queued nothing")
         #expect(try await blobs.keys(modifiedBefore: .distantFuture).isEmpty, "and stored nothing")
         try await TestClient.withClient(host: "127.0.0.1", port: secondPort) { client in
-            let created = try await client.post("/v1/jobs", headers: [.authorization: "Bearer \(key)", .contentType: form.contentType],
+            let created = try await client.post("/v1/jobs", headers: [.authorization: "Bearer \(key)", .contentType: contentType],
                                                 body: ByteBuffer(bytes: body))
             #expect(created.status == .accepted)
         }
@@ -156,7 +156,7 @@ struct CrashTests {
                                         logPath: directory + "/serve.log", fileSizeLimitKB: 256)
         let port = try await server.listeningPort()
         let auth: HTTPFields = [.authorization: "Bearer \(key)"]
-        func submit(_ client: TestClient, _ image: [UInt8], scale: Int) async throws -> TestClient.Response {
+        @Sendable func submit(_ client: TestClient, _ image: [UInt8], scale: Int) async throws -> TestClient.Response {
             var form = MultipartBody()
             form.addFile("image_file", filename: "photo.png", image)
             form.addField("config_json", #"{"steps": ["decode", "upscale", "encode"], "upscale": {"scale": \#(scale)}}"#)
@@ -164,7 +164,7 @@ struct CrashTests {
             headers[.contentType] = form.contentType
             return try await client.post("/v1/jobs", headers: headers, body: form.finished())
         }
-        func finalJob(_ client: TestClient, _ id: String) async throws -> JobJSON {
+        @Sendable func finalJob(_ client: TestClient, _ id: String) async throws -> JobJSON {
             var job = try apiJSON(JobJSON.self, try await client.get("/v1/jobs/\(id)", headers: auth).body)
             for _ in 0..<1200 where !["succeeded", "failed", "cancelled"].contains(job.state) {
                 try await Task.sleep(for: .milliseconds(100))

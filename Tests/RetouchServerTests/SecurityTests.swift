@@ -89,7 +89,8 @@ struct DrainTests {
             #expect(upscaled.status == .ok, "work is still served while draining")
         }
         try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
-            #expect(try await client.get("/readyz").status == .serviceUnavailable, "new connections too, until the listener closes")
+            let status = try await client.get("/readyz").status
+            #expect(status == .serviceUnavailable, "new connections too, until the listener closes")
         }
         try await running.value
         #expect(throws: (any Error).self, "the listener is closed once the drain period is over") {

@@ -165,10 +165,10 @@ public final class JobWorker: Service, Sendable {
     private func runItem(_ job: Job, _ item: JobItem, _ pipeline: Pipeline, _ scratch: String,
                          _ lease: LeaseFlags) async throws -> Bool {
         let input: Data
-        var mask: Data?
+        let mask: Data?
         do {
             input = try await blobs.get(item.inputBlob)
-            if let key = item.maskBlob { mask = try await blobs.get(key) }
+            if let key = item.maskBlob { mask = try await blobs.get(key) } else { mask = nil }
         } catch let error as RetouchError where error.code == .notFound {
             try await store.failItem(jobID: job.id, index: item.index, workerID: settings.workerID,
                                      error: "the uploaded image or its mask is missing from the blob store")

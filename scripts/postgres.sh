@@ -2,11 +2,12 @@
 # A throwaway PostgreSQL cluster for the job-store tests: 127.0.0.1:55432, trust auth on loopback,
 # database retouch_test. Idempotent: installs PostgreSQL if missing, (re)uses the cluster when it is
 # already there or running, and prints the URL the tests read from RETOUCH_TEST_POSTGRES_URL.
-# Usage: scripts/postgres.sh [start|stop|url]        (data in $RETOUCH_PG_DIR, default /tmp/retouch-pg)
+# Usage: scripts/postgres.sh [start|stop|url]        (data in $RETOUCH_PG_DIR, default /tmp/retouch-pg;
+#   port $RETOUCH_PG_PORT, default 55432: a second instance, e.g. one a test restarts, takes its own pair)
 #   export RETOUCH_TEST_POSTGRES_URL="$(scripts/postgres.sh)"
 set -euo pipefail
 
-PORT=55432
+PORT="${RETOUCH_PG_PORT:-55432}"
 DATABASE=retouch_test
 DATA_DIR="${RETOUCH_PG_DIR:-/tmp/retouch-pg}"
 URL="postgres://postgres@127.0.0.1:$PORT/$DATABASE"

@@ -30,7 +30,10 @@ public struct DirectoryBlobStore: BlobStore {
         let key = try BlobKey(validating: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
         let target = path(of: key)
         try await offload {
-            if FileManager.default.fileExists(atPath: target.path) { return }
+            // Renewing the time of a stored copy is what keeps a sweep from deleting it between
+            // this put and the job row that will refer to it; if a sweep removed it first, the
+            // touch fails and the bytes are written again.
+            if touch(target.path) { return }
             try writeAtomically(bytes, to: target)
         }
         return key
@@ -64,6 +67,48 @@ public struct DirectoryBlobStore: BlobStore {
         return await offload { FileManager.default.fileExists(atPath: target.path) }
     }
 
+    public func keys(modifiedBefore cutoff: Date) async throws -> [BlobKey] {
+        let root = self.root
+        return await offload {
+            blobFiles(under: root).compactMap { file in
+                guard !file.name.hasPrefix(temporaryPrefix), let key = try? BlobKey(validating: file.name),
+                      let modified = modificationTime(file.path), modified < cutoff else { return nil }
+                return key
+            }
+        }
+    }
+
+    public func delete(_ key: BlobKey, ifModifiedBefore cutoff: Date) async throws -> Bool {
+        let target = path(of: key).path
+        return try await offload {
+            // Moved aside first, then judged: a put that renewed the blob before the move shows in
+            // its time (the blob goes back); one after the move finds it gone and writes it anew,
+            // and putting it back over that copy changes nothing, the bytes being the same.
+            let aside = (target as NSString).deletingLastPathComponent + "/\(temporaryPrefix)sweep-\(UUID().uuidString)"
+            guard rename(target, aside) == 0 else {
+                if errno == ENOENT { return false }
+                throw posixError("move aside", target)
+            }
+            if let modified = modificationTime(aside), modified >= cutoff {
+                guard rename(aside, target) == 0 else { throw posixError("put back", aside) }
+                return false
+            }
+            unlink(aside)
+            return true
+        }
+    }
+
+    public func removeAbandonedWrites(modifiedBefore cutoff: Date) async throws -> Int {
+        let root = self.root
+        return await offload {
+            var removed = 0
+            for file in blobFiles(under: root) where file.name.hasPrefix(temporaryPrefix) {
+                if let modified = modificationTime(file.path), modified < cutoff, unlink(file.path) == 0 { removed += 1 }
+            }
+            return removed
+        }
+    }
+
     func path(of key: BlobKey) -> URL {
         let hex = key.hex
         return root
@@ -83,7 +128,7 @@ private func writeAtomically(_ bytes: Data, to target: URL) throws {
     } catch {
         throw RetouchError(.io, "cannot create \(directory.path): \(error.localizedDescription)")
     }
-    let temporary = directory.appendingPathComponent(".tmp-\(UUID().uuidString)").path
+    let temporary = directory.appendingPathComponent(temporaryPrefix + UUID().uuidString).path
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
     guard fd >= 0 else { throw posixError("create", temporary) }
     let flushed = Result {
@@ -99,6 +144,36 @@ private func writeAtomically(_ bytes: Data, to target: URL) throws {
         throw error
     }
     syncDirectory(directory.path)
+}
+
+/// Names of files being written; never a blob key (those are hex only).
+private let temporaryPrefix = ".tmp-"
+
+/// Sets the file's modification time to now; false when it does not exist.
+private func touch(_ path: String) -> Bool {
+    utimensat(AT_FDCWD, path, nil, 0) == 0
+}
+
+private func modificationTime(_ path: String) -> Date? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+}
+
+/// The files two levels down (`ab/cd/file`), the only place blobs and their temporaries live.
+private func blobFiles(under root: URL) -> [(name: String, path: String)] {
+    let manager = FileManager.default
+    var files: [(String, String)] = []
+    for first in (try? manager.contentsOfDirectory(atPath: root.path)) ?? [] where first.utf8.count == 2 {
+        let level1 = root.path + "/" + first
+        for second in (try? manager.contentsOfDirectory(atPath: level1)) ?? [] where second.utf8.count == 2 {
+            let level2 = level1 + "/" + second
+            for name in (try? manager.contentsOfDirectory(atPath: level2)) ?? [] {
+                files.append((name, level2 + "/" + name))
+            }
+        }
+    }
+    return files
 }
 
 private func writeAll(_ bytes: Data, to fd: Int32, path: String) throws {

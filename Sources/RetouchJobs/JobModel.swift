@@ -18,14 +18,17 @@ public enum ItemState: String, Sendable, Codable, CaseIterable {
     case pending, succeeded, failed, cancelled
 }
 
-/// One input of a new job: a blob already in the blob store, and the name the client gave it.
+/// One input of a new job: a blob already in the blob store, the name the client gave it, and
+/// optionally a mask blob (white = remove) for the pipeline's inpaint step.
 public struct JobInput: Sendable, Equatable, Codable {
     public var blob: BlobKey
     public var name: String
+    public var mask: BlobKey?
 
-    public init(blob: BlobKey, name: String) {
+    public init(blob: BlobKey, name: String, mask: BlobKey? = nil) {
         self.blob = blob
         self.name = name
+        self.mask = mask
     }
 }
 
@@ -52,8 +55,8 @@ public struct NewJob: Sendable, Equatable {
     /// The items of the job as created: every input pending.
     var pendingItems: [JobItem] {
         inputs.enumerated().map { index, input in
-            JobItem(index: index, inputBlob: input.blob, inputName: input.name, state: .pending,
-                    resultBlob: nil, resultJSON: nil, error: nil)
+            JobItem(index: index, inputBlob: input.blob, inputName: input.name, maskBlob: input.mask,
+                    state: .pending, resultBlob: nil, resultJSON: nil, error: nil)
         }
     }
 
@@ -119,6 +122,8 @@ public struct JobItem: Sendable, Equatable, Codable {
     public var index: Int
     public var inputBlob: BlobKey
     public var inputName: String
+    /// The mask uploaded with the input, if any.
+    public var maskBlob: BlobKey?
     public var state: ItemState
     public var resultBlob: BlobKey?
     /// Per-item JSON from the pipeline (QA verdicts, timings, ...), opaque to the store.

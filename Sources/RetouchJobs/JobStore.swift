@@ -84,6 +84,9 @@ public protocol JobStore: Sendable {
     /// that no remaining job refers to, for the caller to delete from the blob store.
     func purgeExpired(now: Date) async throws -> [BlobKey]
 
+    /// Every blob some job refers to (inputs, masks, results): what a blob sweep must keep.
+    func referencedBlobs() async throws -> Set<BlobKey>
+
     /// Closes connections; the store must not be used afterwards.
     func close() async throws
 }

@@ -59,10 +59,11 @@ public final class PostgresJobStore: JobStore {
                     ON CONFLICT (owner, idempotency_key) DO NOTHING
                     RETURNING \(unescaped: Self.summaryColumns)
                 ), items AS (
-                    INSERT INTO job_items (job_id, idx, input_blob, input_name)
-                    SELECT job.id, t.idx, t.blob, t.name
+                    INSERT INTO job_items (job_id, idx, input_blob, input_name, mask_blob)
+                    SELECT job.id, t.idx, t.blob, t.name, NULLIF(t.mask, '')
                     FROM job, unnest(\(Array(job.inputs.indices))::bigint[], \(job.inputs.map(\.blob.hex))::text[],
-                                     \(job.inputs.map(\.name))::text[]) AS t (idx, blob, name)
+                                     \(job.inputs.map(\.name))::text[],
+                                     \(job.inputs.map { $0.mask?.hex ?? "" })::text[]) AS t (idx, blob, name, mask)
                 )
                 SELECT * FROM job
                 """)
@@ -246,7 +247,7 @@ public final class PostgresJobStore: JobStore {
             if ids.isEmpty { return [] }
             let candidates = try await self.rows(db, """
                 SELECT DISTINCT key FROM job_items,
-                    LATERAL (VALUES (input_blob), (result_blob)) AS blobs (key)
+                    LATERAL (VALUES (input_blob), (mask_blob), (result_blob)) AS blobs (key)
                 WHERE job_id = ANY(\(ids)::text[]) AND key IS NOT NULL
                 """).map { try $0["key"].decode(String.self) }
             try await self.rows(db, "DELETE FROM job_items WHERE job_id = ANY(\(ids)::text[])")
@@ -254,9 +255,25 @@ public final class PostgresJobStore: JobStore {
             return try await self.rows(db, """
                 SELECT key FROM unnest(\(candidates)::text[]) AS candidates (key)
                 WHERE NOT EXISTS (SELECT 1 FROM job_items WHERE input_blob = key)
+                  AND NOT EXISTS (SELECT 1 FROM job_items WHERE mask_blob = key)
                   AND NOT EXISTS (SELECT 1 FROM job_items WHERE result_blob = key)
                 ORDER BY key
                 """).map { try BlobKey(validating: try $0["key"].decode(String.self)) }
+        }
+    }
+
+    public func referencedBlobs() async throws -> Set<BlobKey> {
+        try await connection("list referenced blobs") { db in
+            var keys = Set<BlobKey>()
+            let rows = try await db.query("""
+                SELECT input_blob AS key FROM job_items
+                UNION SELECT mask_blob FROM job_items WHERE mask_blob IS NOT NULL
+                UNION SELECT result_blob FROM job_items WHERE result_blob IS NOT NULL
+                """, logger: self.logger)
+            for try await row in rows {
+                keys.insert(try BlobKey(validating: try row.makeRandomAccess()["key"].decode(String.self)))
+            }
+            return keys
         }
     }
 
@@ -369,7 +386,7 @@ extension PostgresJobStore {
         guard let row = try await rows(db, "SELECT \(unescaped: Self.summaryColumns) FROM jobs WHERE id = \(id)").first
         else { return nil }
         let items = try await rows(db, """
-            SELECT idx, input_blob, input_name, state, result_blob, result_json, error
+            SELECT idx, input_blob, input_name, mask_blob, state, result_blob, result_json, error
             FROM job_items WHERE job_id = \(id) ORDER BY idx
             """).map(Self.item)
         return Job(summary: try Self.summary(row), items: items)
@@ -401,6 +418,7 @@ extension PostgresJobStore {
         JobItem(index: try row["idx"].decode(Int.self),
                 inputBlob: try BlobKey(validating: try row["input_blob"].decode(String.self)),
                 inputName: try row["input_name"].decode(String.self),
+                maskBlob: try row["mask_blob"].decode(String?.self).map(BlobKey.init(validating:)),
                 state: try StoredValue.itemState(try row["state"].decode(String.self)),
                 resultBlob: try row["result_blob"].decode(String?.self).map(BlobKey.init(validating:)),
                 resultJSON: try row["result_json"].decode(String?.self),

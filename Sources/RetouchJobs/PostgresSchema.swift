@@ -104,6 +104,12 @@ enum PostgresSchema {
             CREATE INDEX IF NOT EXISTS job_items_by_result ON \(schema).job_items (result_blob)
             WHERE result_blob IS NOT NULL
             """,
+            // Added after the first release: existing tables gain the column in place.
+            "ALTER TABLE \(schema).job_items ADD COLUMN IF NOT EXISTS mask_blob TEXT",
+            """
+            CREATE INDEX IF NOT EXISTS job_items_by_mask ON \(schema).job_items (mask_blob)
+            WHERE mask_blob IS NOT NULL
+            """,
         ]
     }
 }

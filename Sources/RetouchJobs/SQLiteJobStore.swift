@@ -47,10 +47,10 @@ public final class SQLiteJobStore: JobStore {
                 """).execute(arguments: [id, job.owner, idempotencyKey, job.config, job.maxAttempts,
                                  now, now, job.retentionSeconds, job.inputs.count])
             let insertItem = try db.cachedStatement(sql: """
-                INSERT INTO job_items (job_id, idx, input_blob, input_name) VALUES (?, ?, ?, ?)
+                INSERT INTO job_items (job_id, idx, input_blob, input_name, mask_blob) VALUES (?, ?, ?, ?, ?)
                 """)
             for (index, input) in job.inputs.enumerated() {
-                try insertItem.execute(arguments: [id, index, input.blob.hex, input.name])
+                try insertItem.execute(arguments: [id, index, input.blob.hex, input.name, input.mask?.hex])
             }
             let created = Date(timeIntervalSince1970: now)
             let summary = JobSummary(
@@ -225,20 +225,35 @@ public final class SQLiteJobStore: JobStore {
             let expired = "SELECT id FROM jobs WHERE expires_at IS NOT NULL AND expires_at <= ?"
             var candidates = Set<String>()
             for row in try Row.fetchAll(db, sql: """
-                SELECT input_blob, result_blob FROM job_items WHERE job_id IN (\(expired))
+                SELECT input_blob, mask_blob, result_blob FROM job_items WHERE job_id IN (\(expired))
                 """, arguments: [cutoff]) {
                 candidates.insert(try row.decode(forColumn: "input_blob"))
+                if let mask: String = try row.decode(forColumn: "mask_blob") { candidates.insert(mask) }
                 if let result: String = try row.decode(forColumn: "result_blob") { candidates.insert(result) }
             }
             try db.execute(sql: "DELETE FROM job_items WHERE job_id IN (\(expired))", arguments: [cutoff])
             try db.execute(sql: "DELETE FROM jobs WHERE id IN (\(expired))", arguments: [cutoff])
             let lookup = try db.cachedStatement(sql: """
                 SELECT EXISTS (SELECT 1 FROM job_items WHERE input_blob = ?1)
+                    OR EXISTS (SELECT 1 FROM job_items WHERE mask_blob = ?1)
                     OR EXISTS (SELECT 1 FROM job_items WHERE result_blob = ?1)
                 """)
             return try candidates.sorted().filter { key in
                 try Bool.fetchOne(lookup, arguments: [key]) != true
             }.map(BlobKey.init(validating:))
+        }
+    }
+
+    public func referencedBlobs() async throws -> Set<BlobKey> {
+        try await read("list referenced blobs") { db in
+            var keys = Set<BlobKey>()
+            let rows = try Row.fetchCursor(db, sql: "SELECT input_blob, mask_blob, result_blob FROM job_items")
+            while let row = try rows.next() {
+                for column in ["input_blob", "mask_blob", "result_blob"] {
+                    if let key: String = try row.decode(forColumn: column) { keys.insert(try BlobKey(validating: key)) }
+                }
+            }
+            return keys
         }
     }
 
@@ -322,7 +337,7 @@ extension SQLiteJobStore {
                                          arguments: arguments) else { return nil }
         let summary = try summary(row)
         let items = try Row.fetchAll(db, sql: """
-            SELECT idx, input_blob, input_name, state, result_blob, result_json, error
+            SELECT idx, input_blob, input_name, mask_blob, state, result_blob, result_json, error
             FROM job_items WHERE job_id = ? ORDER BY idx
             """, arguments: [summary.id]).map(item)
         return Job(summary: summary, items: items)
@@ -357,6 +372,7 @@ extension SQLiteJobStore {
         JobItem(index: try row.decode(forColumn: "idx"),
                 inputBlob: try BlobKey(validating: try row.decode(forColumn: "input_blob")),
                 inputName: try row.decode(forColumn: "input_name"),
+                maskBlob: try row.decode(String?.self, forColumn: "mask_blob").map(BlobKey.init(validating:)),
                 state: try StoredValue.itemState(try row.decode(forColumn: "state")),
                 resultBlob: try row.decode(String?.self, forColumn: "result_blob").map(BlobKey.init(validating:)),
                 resultJSON: try row.decode(forColumn: "result_json"),

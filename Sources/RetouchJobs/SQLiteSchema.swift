@@ -48,6 +48,12 @@ enum SQLiteSchema {
                 CREATE INDEX job_items_by_result ON job_items (result_blob) WHERE result_blob IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v2: item masks") { db in
+            try db.execute(sql: """
+                ALTER TABLE job_items ADD COLUMN mask_blob TEXT;
+                CREATE INDEX job_items_by_mask ON job_items (mask_blob) WHERE mask_blob IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import RetouchCore
@@ -16,6 +17,8 @@ public final class RetouchAPI: Sendable {
     let jobs: JobServices?
     let limiter: WorkLimiter
     public let metrics: ServerMetrics
+    /// Set once shutdown begins: /readyz answers 503 from then on.
+    let draining = DrainFlag()
 
     /// - Parameters:
     ///   - keys: where API keys are checked; nil only with `settings.requireAuth == false`.
@@ -51,16 +54,32 @@ public final class RetouchAPI: Sendable {
 
     /// The server on `settings.host:settings.port`, running `services` (workers, purgers) beside it.
     /// On graceful shutdown the server stops accepting and finishes the requests in flight first;
-    /// then the services stop, in reverse order.
+    /// then the services stop, in reverse order. Run it beside `drainService()` (see there).
     public func makeApplication(logger: Logger, services: [any Service] = [],
                                 onRunning: @escaping @Sendable (_ port: Int) -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: makeRouter().router,
-                    server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(settings.idleTimeoutSeconds * 1000)))),
-                    configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "retouch"),
-                    services: services,
-                    onServerRunning: { channel in onRunning(channel.localAddress?.port ?? 0) },
-                    logger: logger)
+        let headTimeout = TimeAmount.milliseconds(Int64(settings.headTimeoutSeconds * 1000))
+        let http = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestHeadGuard(headTimeout: headTimeout)],
+            idleTimeout: .milliseconds(Int64(settings.idleTimeoutSeconds * 1000)),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: settings.maxHeaderBytes,
+                                            maxHeaderListSize: settings.maxHeaderBytes, maxHeaderFieldCount: 200))
+        return Application(router: makeRouter().router,
+                           server: .http1(configuration: http),
+                           configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "retouch"),
+                           services: services,
+                           onServerRunning: { channel in onRunning(channel.localAddress?.port ?? 0) },
+                           logger: logger)
     }
+
+    /// A service to run *after* the application in one ServiceGroup, so that (services stopping
+    /// in reverse order) it is told of shutdown first: it turns /readyz to 503, keeps everything
+    /// served for `settings.drainSeconds`, then returns and lets the server close its listener.
+    public func drainService() -> some Service {
+        DrainService(flag: draining, seconds: settings.drainSeconds)
+    }
+
+    /// Whether shutdown has begun.
+    public var isDraining: Bool { draining.isSet }
 
     /// Reads a request body, refusing one over the limit before reading it when its length is
     /// declared, and one that does not arrive within `bodyTimeoutSeconds`.

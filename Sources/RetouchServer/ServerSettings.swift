@@ -23,6 +23,14 @@ public struct ServerSettings: Sendable {
     public var bodyTimeoutSeconds: Double = 60
     /// Seconds a connection may sit idle before it is closed.
     public var idleTimeoutSeconds: Double = 75
+    /// Seconds a request head (request line and headers) may take from its first byte to its
+    /// last; 408 and a closed connection beyond, so a slowloris client cannot hold connections.
+    public var headTimeoutSeconds: Double = 30
+    /// Largest request head, and largest single header line, in bytes (431 beyond).
+    public var maxHeaderBytes = 32 * 1024
+    /// Seconds between a shutdown signal and the listener closing, during which /readyz answers
+    /// 503 while every request is still served, so a load balancer can move traffic away first.
+    public var drainSeconds: Double = 0
     /// Whether requests need an API key. Off only on a loopback address (see `validate`).
     public var requireAuth = true
     /// Most images one job may carry.
@@ -40,9 +48,11 @@ public struct ServerSettings: Sendable {
         guard maxBodyBytes > 0 else { throw invalid("--max-body-mb must be positive") }
         guard maxPixels > 0, maxOutputPixels > 0 else { throw invalid("pixel limits must be positive") }
         guard workers > 0 else { throw invalid("--workers must be at least 1") }
-        guard bodyTimeoutSeconds > 0, bodyTimeoutSeconds.isFinite, idleTimeoutSeconds > 0, idleTimeoutSeconds.isFinite else {
+        guard [bodyTimeoutSeconds, idleTimeoutSeconds, headTimeoutSeconds].allSatisfy({ $0 > 0 && $0.isFinite }) else {
             throw invalid("timeouts must be positive numbers of seconds")
         }
+        guard drainSeconds >= 0, drainSeconds.isFinite else { throw invalid("--drain-seconds must be 0 or more") }
+        guard maxHeaderBytes >= 1024 else { throw invalid("the header size limit must be at least 1024 bytes") }
         guard queue >= 0 else { throw invalid("--queue must be 0 or more") }
         guard maxJobImages > 0, maxQueuedJobs > 0 else { throw invalid("job limits must be positive") }
         guard retentionSeconds >= 0, retentionSeconds.isFinite else { throw invalid("--retention must be 0 or more") }

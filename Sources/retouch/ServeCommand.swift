@@ -12,8 +12,8 @@ struct Serve: AsyncParsableCommand {
         abstract: "Run the HTTP API (see README, section HTTP API, and GET /openapi.yaml).",
         discussion: """
         Requests need `Authorization: Bearer KEY` (create keys with `retouch keys create NAME`), except \
-        /healthz, /readyz and /openapi.yaml. SIGTERM or SIGINT stops accepting connections and finishes the \
-        requests in flight before exiting.
+        /healthz, /readyz and /openapi.yaml. SIGTERM or SIGINT turns /readyz to 503, keeps serving for \
+        --drain-seconds, then stops accepting connections and finishes the requests in flight before exiting.
         """)
 
     @Option(name: .long, help: "Address to listen on; 0.0.0.0 for every interface.")
@@ -64,6 +64,18 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Threads per image operation (0 = all cores).")
     var threadsPerImage = 1
 
+    @Option(name: .long, help: "Seconds between SIGTERM and closing the listener, with /readyz answering 503 meanwhile.")
+    var drainSeconds: Double = 0
+
+    @Option(name: .long, help: "Seconds a request's headers may take to arrive (408 beyond).")
+    var headerTimeout: Double = ServerSettings().headTimeoutSeconds
+
+    @Option(name: .long, help: "Seconds a request's body may take to arrive (408 beyond).")
+    var bodyTimeout: Double = ServerSettings().bodyTimeoutSeconds
+
+    @Option(name: .long, help: "Minutes an unreferenced blob must have been left alone before the sweep deletes it.")
+    var blobGraceMinutes: Double = 60
+
     @Flag(name: .long, help: "Accept requests without an API key. Refused unless --host is a loopback address.")
     var noAuth = false
 
@@ -94,6 +106,9 @@ struct Serve: AsyncParsableCommand {
         settings.retentionSeconds = retentionHours * 3600
         settings.maxJobImages = maxJobImages
         settings.maxQueuedJobs = maxQueuedJobs
+        settings.drainSeconds = drainSeconds
+        settings.headTimeoutSeconds = headerTimeout
+        settings.bodyTimeoutSeconds = bodyTimeout
         return settings
     }
 
@@ -110,7 +125,11 @@ struct Serve: AsyncParsableCommand {
         let blobStore = try DataLocations.openBlobStore(blobs)
         let jobs = JobServices(store: store, blobs: blobStore, baseConfig: try baseConfig())
         let api = try RetouchAPI(settings: settings, resources: resources, keys: keys, jobs: jobs)
-        var services: [any Service] = [RetentionPurger(store: store, blobs: blobStore, logger: logger)]
+        guard blobGraceMinutes > 0, blobGraceMinutes.isFinite else {
+            throw RetouchError(.invalidArgument, "--blob-grace-minutes must be positive")
+        }
+        var services: [any Service] = [RetentionPurger(store: store, blobs: blobStore, graceSeconds: blobGraceMinutes * 60,
+                                                       logger: logger)]
         if jobWorkers > 0 {
             var worker = WorkerSettings()
             worker.concurrency = jobWorkers
@@ -122,7 +141,10 @@ struct Serve: AsyncParsableCommand {
         let app = api.makeApplication(logger: logger, services: services) { port in
             FileHandle.standardOutput.write(Data("retouch: listening on http://\(host):\(port)\n".utf8))
         }
-        try await app.runService()
+        // The drain service comes last so that it hears of shutdown first (see drainService).
+        let group = ServiceGroup(configuration: .init(services: [app, api.drainService()],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
         try await store.close()
     }
 

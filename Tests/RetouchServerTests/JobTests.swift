@@ -17,9 +17,11 @@ struct JobJSON: Decodable {
             var width: Int
             var height: Int
             var format: String
+            var notes: [String]?
         }
         var index: Int
         var name: String
+        var hasMask: Bool?
         var state: String
         var resultUrl: String?
         var result: Result?
@@ -286,7 +288,8 @@ struct JobTests {
             let job = try await server.submit(client, images: [try testImage()]).json(JobJSON.self)
             let done = try await withWorker(try server.worker()) { try await server.waitForFinal(client, job.id) }
             #expect(done.state == "succeeded")
-            let purger = RetentionPurger(store: server.jobs.store, blobs: server.jobs.blobs, logger: quietLogger)
+            let purger = RetentionPurger(store: server.jobs.store, blobs: server.jobs.blobs, graceSeconds: 0,
+                                         logger: quietLogger)
             #expect(await purger.purgeOnce() == 2)
             try await client.execute(uri: "/v1/jobs/\(job.id)", method: .get, headers: server.auth) { response in
                 #expect(response.status == .notFound)

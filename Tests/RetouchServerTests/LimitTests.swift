@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -106,18 +109,27 @@ enum RawSocket {
         }
     }
 
-    private static func exchangeBlocking(port: Int, _ bytes: [UInt8]) throws -> String {
+    /// A connected socket to 127.0.0.1:port; the caller closes it.
+    static func connect(port: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawSocketError(step: "socket") }
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw RawSocketError(step: "connect") }
+        guard connected == 0 else {
+            close(fd)
+            throw RawSocketError(step: "connect")
+        }
+        return fd
+    }
+
+    private static func exchangeBlocking(port: Int, _ bytes: [UInt8]) throws -> String {
+        let fd = try connect(port: port)
+        defer { close(fd) }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         guard send(fd, bytes, bytes.count, 0) == bytes.count else { throw RawSocketError(step: "send") }

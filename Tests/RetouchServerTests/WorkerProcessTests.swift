@@ -16,9 +16,16 @@ final class RetouchProcess {
     let process = Process()
     let logPath: String
 
-    init(_ arguments: [String], logPath: String) throws {
-        process.executableURL = try retouchBinary()
-        process.arguments = arguments
+    /// - Parameter fileSizeLimitKB: run under RLIMIT_FSIZE with SIGXFSZ ignored, so a write past
+    ///   the limit fails with EFBIG as on a full disk, without mounting anything.
+    init(_ arguments: [String], logPath: String, fileSizeLimitKB: Int? = nil) throws {
+        if let limit = fileSizeLimitKB {
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["-c", "trap '' XFSZ; ulimit -f \(limit); exec \"$@\"", "bash", try retouchBinary().path] + arguments
+        } else {
+            process.executableURL = try retouchBinary()
+            process.arguments = arguments
+        }
         self.logPath = logPath
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
@@ -29,13 +36,28 @@ final class RetouchProcess {
 
     /// A `retouch worker` on a test server's stores.
     convenience init(worker server: TestServer, leaseSeconds: Double, name: String) throws {
-        var arguments = ["worker", "--blobs", server.directory + "/blobs", "--lease-seconds", String(leaseSeconds),
-                         "--log-level", "debug"]
-        switch server.backend {
-        case .sqlite: arguments += ["--db", server.database]
-        case .postgres: arguments += ["--db", try testPostgresURL(), "--schema", server.database]
+        let db = switch server.backend {
+        case .sqlite: ["--db", server.database]
+        case .postgres: ["--db", try testPostgresURL(), "--schema", server.database]
         }
-        try self.init(arguments, logPath: server.directory + "/\(name).log")
+        try self.init(workerOn: db, blobs: server.directory + "/blobs", leaseSeconds: leaseSeconds,
+                      logPath: server.directory + "/\(name).log")
+    }
+
+    /// A `retouch worker` on the given `--db [--schema]` arguments.
+    convenience init(workerOn db: [String], blobs: String, leaseSeconds: Double, logPath: String) throws {
+        try self.init(["worker", "--blobs", blobs, "--lease-seconds", String(leaseSeconds), "--log-level", "debug"] + db,
+                      logPath: logPath)
+    }
+
+    /// The port a `retouch serve --port 0` printed.
+    func listeningPort() async throws -> Int {
+        try await waitForLog("listening on http://")
+        guard let port = log.split(separator: "\n").first(where: { $0.hasPrefix("retouch: listening on") })
+            .flatMap({ $0.split(separator: ":").last }).flatMap({ Int($0) }) else {
+            throw TestTimeout(what: "a port in the log: \(log)")
+        }
+        return port
     }
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }

@@ -37,7 +37,7 @@ extension RetouchAPI {
         let info = try checkedProbe(file.bytes)
         let image = try ImageDecoder.decode(file.bytes, options: DecodeOptions(maxPixels: settings.maxPixels,
                                                                                keepMetadata: keepMetadata))
-        let (mask, warnings) = try requestMask(input.mask, boxes: boxes, size: image.size)
+        let (mask, warnings) = try requestMask(try input.singleMask(), boxes: boxes, size: image.size)
         timer.lap("decode")
         let result = try Inpainter.inpaint(image.pixels.eightBit, mask: mask, engine: engine.name, hint: hint,
                                            dilate: dilate, feather: feather, seed: UInt64(seed),

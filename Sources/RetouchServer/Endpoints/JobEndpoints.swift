@@ -49,20 +49,23 @@ extension RetouchAPI {
         // The slot covers the body from its first byte until its images are in the blob store.
         let (config, inputs) = try await limiter.withSlot {
             let body = try await collectBody(request)
-            let (config, files) = try await limiter.run {
+            let (config, uploads) = try await limiter.run {
                 try self.parseJob(body: body, contentType: contentType, query: query)
             }
             var inputs: [JobInput] = []
-            for (index, file) in files.enumerated() {
-                let key = try await jobs.blobs.put(Data(file.bytes))
-                inputs.append(JobInput(blob: key, name: Self.displayName(file.filename, index: index)))
+            for (index, upload) in uploads.enumerated() {
+                let key = try await jobs.blobs.put(Data(upload.image.bytes))
+                var mask: BlobKey?
+                if let bytes = upload.mask { mask = try await jobs.blobs.put(Data(bytes)) }
+                inputs.append(JobInput(blob: key, name: Self.displayName(upload.image.filename, index: index), mask: mask))
             }
             return (config, inputs)
         }
         let newJob = NewJob(owner: owner, config: try JobConfig.encode(config), inputs: inputs,
                             retentionSeconds: settings.retentionSeconds)
         let (job, created) = try await jobs.store.create(newJob, idempotencyKey: idempotencyKey)
-        if !created && (job.config != newJob.config || job.items.map(\.inputBlob) != inputs.map(\.blob)) {
+        let sameInputs = job.items.map { JobInput(blob: $0.inputBlob, name: $0.inputName, mask: $0.maskBlob) } == inputs
+        if !created && (job.config != newJob.config || !sameInputs) {
             throw APIError(.conflict, "idempotency_key_reused",
                            "Idempotency-Key '\(idempotencyKey ?? "")' was used for a different job (\(job.id)); "
                            + "use a new key for a new request")
@@ -71,9 +74,16 @@ extension RetouchAPI {
                                      headers: [.location: "/v1/jobs/\(job.id)"])
     }
 
-    /// Parses the upload, checks every image's header and resolves the config; CPU work, on the pool.
-    private func parseJob(body: ByteBuffer, contentType: String?, query: [(String, String)]) throws -> (PipelineConfig, [UploadedFile]) {
-        let input = try RequestInput.parse(body: body, contentType: contentType, query: query)
+    /// An image of a new job and its mask's bytes, if it has one.
+    struct JobUpload: Sendable {
+        var image: UploadedFile
+        var mask: [UInt8]?
+    }
+
+    /// Parses the upload, checks every image's header and every mask, and resolves the config;
+    /// CPU work, on the pool.
+    private func parseJob(body: ByteBuffer, contentType: String?, query: [(String, String)]) throws -> (PipelineConfig, [JobUpload]) {
+        var input = try RequestInput.parse(body: body, contentType: contentType, query: query)
         guard !input.images.isEmpty else {
             throw APIError.badRequest("a job needs at least one image: send one or more \(RequestInput.imageField) fields")
         }
@@ -81,12 +91,11 @@ extension RetouchAPI {
             throw APIError(.contentTooLarge, "too_many_images",
                            "a job takes at most \(settings.maxJobImages) images, got \(input.images.count); split it")
         }
-        guard input.mask == nil else {
-            throw APIError.badRequest("jobs do not take masks yet; use POST /v1/inpaint for one image with a mask")
-        }
+        var sizes: [Size] = []
         for (index, file) in input.images.enumerated() {
             do {
-                _ = try checkedProbe(file.bytes)
+                let info = try checkedProbe(file.bytes)
+                sizes.append(Size(width: info.width, height: info.height))
             } catch var error as APIError {
                 error.message = "image \(index) (\(Self.displayName(file.filename, index: index))): \(error.message)"
                 throw error
@@ -94,8 +103,16 @@ extension RetouchAPI {
                 throw error.about(file: "image \(index) (\(Self.displayName(file.filename, index: index)))")
             }
         }
+        let boxes = input.fields.removeValue(forKey: JobMasks.boxesField)
+        let masks = try JobMasks.pair(images: input.images, sizes: sizes, masks: input.masks, boxes: boxes,
+                                      maxPixels: settings.maxPixels)
         let config = try JobConfig.resolve(base: try requireJobs().baseConfig, fields: input.fields, resources: resources)
-        return (config, input.images)
+        let steps = config.steps ?? Pipeline.defaultSteps(for: config.order)
+        if masks.contains(where: { $0 != nil }) && !steps.contains("inpaint") {
+            throw APIError.badRequest("masks were given but the job's steps \(steps) have no inpaint step to use them; "
+                                      + "add \"inpaint\" to `steps`")
+        }
+        return (config, zip(input.images, masks).map { JobUpload(image: $0, mask: $1) })
     }
 
     private func listJobs(_ request: Request, _ context: APIRequestContext) async throws -> Response {

@@ -20,8 +20,12 @@ extension RetouchAPI {
         }
     }
 
-    /// Ready when the default upscaler can run and the key store answers.
+    /// Ready when the default upscaler can run and the stores answer; never while draining.
     private func readiness() async throws -> Response {
+        if draining.isSet {
+            return try JSONResponse.make(Readiness(status: "draining", checks: ["shutdown": "in progress: finishing the requests in flight"]),
+                                         status: .serviceUnavailable)
+        }
         var checks: [String: String] = [:]
         let fallback = resources.upscalers.entries.first { $0.availability().isAvailable }
         checks["models"] = fallback == nil ? "no upscaler is available" : "ok"

@@ -11,7 +11,7 @@ struct UploadedFile: Sendable {
     var bytes: [UInt8]
 }
 
-/// What a request to an image endpoint carried: images, an optional mask and option fields.
+/// What a request to an image endpoint carried: images, masks and option fields.
 ///
 /// Two encodings are accepted. `multipart/form-data` with the image in `image_file`, a mask in
 /// `mask_file` and options as text fields; or the raw image as the body (`image/jpeg`,
@@ -25,7 +25,9 @@ struct RequestInput: Sendable {
     static let maxFieldBytes = 256 * 1024
 
     var images: [UploadedFile] = []
-    var mask: UploadedFile?
+    /// `mask_file` parts in the order sent: one for a single-image endpoint, one per image (or
+    /// named after its image) for a job.
+    var masks: [UploadedFile] = []
     var fields: [String: String] = [:]
 
     /// Parses the body; CPU work on up to `maxBodyBytes`, so callers run it on the work pool.
@@ -63,6 +65,12 @@ struct RequestInput: Sendable {
             throw APIError.badRequest("this endpoint takes one image, got \(images.count); use POST /v1/jobs for several")
         }
         return image
+    }
+
+    /// The mask of a single-image endpoint, if one was sent.
+    func singleMask() throws -> UploadedFile? {
+        guard masks.count <= 1 else { throw APIError.badRequest("\(Self.maskField) is given \(masks.count) times; give one mask") }
+        return masks.first
     }
 
     private mutating func addField(_ key: String, _ value: String) throws {
@@ -108,8 +116,7 @@ struct RequestInput: Sendable {
         case Self.imageField:
             images.append(UploadedFile(field: name, filename: parsed.parameters["filename"], bytes: body))
         case Self.maskField:
-            guard mask == nil else { throw APIError.badRequest("\(Self.maskField) is given twice; give one mask") }
-            mask = UploadedFile(field: name, filename: parsed.parameters["filename"], bytes: body)
+            masks.append(UploadedFile(field: name, filename: parsed.parameters["filename"], bytes: body))
         default:
             guard body.count <= Self.maxFieldBytes else {
                 throw APIError(.contentTooLarge, "payload_too_large",

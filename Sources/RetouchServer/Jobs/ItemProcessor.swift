@@ -14,7 +14,8 @@ enum ItemProcessor {
         var timings: [StepTiming]
     }
 
-    static func run(_ input: Data, index: Int, name: String, pipeline: Pipeline, scratch: String,
+    /// - Parameter mask: the item's mask, for the inpaint step (white = remove).
+    static func run(_ input: Data, mask: Data?, index: Int, name: String, pipeline: Pipeline, scratch: String,
                     context: OperationContext, workerID: String) -> Outcome {
         let bytes = [UInt8](input)
         guard let format = ImageFormat.detect(bytes) else {
@@ -24,13 +25,20 @@ enum ItemProcessor {
         defer { try? FileManager.default.removeItem(atPath: itemDir) }
         let inputPath = itemDir + "/in." + format.fileExtension
         let outputPath = scratch + "/out/\(index)." + outputExtension(pipeline.config.outputFormat, input: format)
+        var maskPath: String?
         do {
             try FileManager.default.createDirectory(atPath: itemDir, withIntermediateDirectories: true)
             try ImageFile.writeBytes(bytes, to: inputPath)
+            if let mask {
+                let maskBytes = [UInt8](mask)
+                let path = itemDir + "/mask." + (ImageFormat.detect(maskBytes)?.fileExtension ?? "png")
+                try ImageFile.writeBytes(maskBytes, to: path)
+                maskPath = path
+            }
         } catch {
             return Outcome(error: RetouchError(.io, "cannot stage \(name) in \(itemDir): \(error)"), timings: [])
         }
-        let entry = BatchEntry(relativePath: name, inputPath: inputPath, outputPath: outputPath)
+        let entry = BatchEntry(relativePath: name, inputPath: inputPath, outputPath: outputPath, maskPath: maskPath)
         let (item, timings, error) = pipeline.process(entry, context: context)
         if let error { return Outcome(error: error, timings: timings) }
         guard let written = item.writtenPath else {

@@ -26,7 +26,7 @@ enum JobConfig {
         }
         for key in document.values.keys where serverOwnedKeys.contains(key) && base.values[key] != document.values[key] {
             throw RetouchError(.invalidArgument, "`\(key)` is set by the server, not by a job"
-                               + (key == "inpaint.mask_dir" ? "; masks cannot be given to jobs yet" : ""))
+                               + (key == "inpaint.mask_dir" ? "; send masks as mask_file parts or `boxes`" : ""))
         }
         let config = try PipelineConfig(document)
         if let steps = config.steps, steps.first != "decode" || steps.last != "encode" {

@@ -8,6 +8,8 @@ struct JobView: Encodable {
     struct Item: Encodable {
         var index: Int
         var name: String
+        /// Whether a mask came with the image (for the inpaint step).
+        var hasMask: Bool
         var state: String
         var resultURL: String?
         var result: ItemResult?
@@ -50,7 +52,7 @@ struct JobView: Encodable {
         config = try? JobConfig.decode(summary.config)
         self.items = items.map { items in
             items.map { item in
-                Item(index: item.index, name: item.inputName, state: item.state.rawValue,
+                Item(index: item.index, name: item.inputName, hasMask: item.maskBlob != nil, state: item.state.rawValue,
                      resultURL: item.resultBlob == nil ? nil : "/v1/jobs/\(summary.id)/results/\(item.index)",
                      result: item.resultJSON.flatMap { try? JSONDecoder().decode(ItemResult.self, from: Data($0.utf8)) },
                      error: item.error)

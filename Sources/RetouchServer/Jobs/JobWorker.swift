@@ -165,19 +165,21 @@ public final class JobWorker: Service, Sendable {
     private func runItem(_ job: Job, _ item: JobItem, _ pipeline: Pipeline, _ scratch: String,
                          _ lease: LeaseFlags) async throws -> Bool {
         let input: Data
+        let mask: Data?
         do {
             input = try await blobs.get(item.inputBlob)
+            if let key = item.maskBlob { mask = try await blobs.get(key) } else { mask = nil }
         } catch let error as RetouchError where error.code == .notFound {
             try await store.failItem(jobID: job.id, index: item.index, workerID: settings.workerID,
-                                     error: "the uploaded image is missing from the blob store")
+                                     error: "the uploaded image or its mask is missing from the blob store")
             return false
         }
         let context = OperationContext(threads: settings.threadsPerImage,
                                        isCancelled: { lease.isCancelRequested || lease.isLost })
         let workerID = settings.workerID
         let outcome = try await pool.run {
-            ItemProcessor.run(input, index: item.index, name: item.inputName, pipeline: pipeline, scratch: scratch,
-                              context: context, workerID: workerID)
+            ItemProcessor.run(input, mask: mask, index: item.index, name: item.inputName, pipeline: pipeline,
+                              scratch: scratch, context: context, workerID: workerID)
         }
         for timing in outcome.timings { metrics?.stepFinished(timing.step, seconds: timing.seconds) }
         guard let bytes = outcome.bytes, let result = outcome.result else {
@@ -186,7 +188,17 @@ public final class JobWorker: Service, Sendable {
             metrics?.itemFinished(outcome: "failed")
             return false
         }
-        let key = try await blobs.put(Data(bytes))
+        let key: BlobKey
+        do {
+            key = try await blobs.put(Data(bytes))
+        } catch let error as RetouchError where error.code == .io {
+            // A full disk or a refused write: the item fails with the reason, rather than the
+            // job bouncing between workers until its attempts run out with no word of why.
+            try await store.failItem(jobID: job.id, index: item.index, workerID: workerID,
+                                     error: "cannot store the result: \(error.message)")
+            metrics?.itemFinished(outcome: "failed")
+            return false
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(result), as: UTF8.self)

@@ -1,12 +1,14 @@
 """The compact pixel-shuffle network: SRVGG/ESPCN family, only Conv, PRelu, Add and DepthToSpace.
 
-A learned 5x5 "skip" convolution maps the input straight to the scale*scale sub-pixel phases
-and starts as bicubic interpolation, so an untrained network already upscales like bicubic
-and training only has to learn the residual detail. That matters on a CPU budget: the body
-spends every step on what bicubic misses instead of first learning to copy colours.
+A learned 7x7 "skip" convolution maps the input straight to the scale*scale sub-pixel phases.
+It starts as bicubic interpolation and is then fitted in closed form (least squares on training
+pairs, `fit_skip`): the best linear upscaler for the degradations, found in seconds. The body
+then only learns the non-linear residual. That matters on a CPU budget: gradient steps go to
+what no linear filter can do, instead of first learning to copy colours.
 """
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 # name -> (scale, width, depth): depth counts the width x width body convolutions.
@@ -39,7 +41,7 @@ def bicubic_phases(scale, radius=2):
 
 
 class CompactSR(nn.Module):
-    def __init__(self, scale, width, depth, skip_radius=2):
+    def __init__(self, scale, width, depth, skip_radius=3):
         super().__init__()
         self.scale = scale
         layers = [nn.Conv2d(3, width, 3, padding=1), nn.PReLU(width)]
@@ -53,8 +55,9 @@ class CompactSR(nn.Module):
 
     def _init_weights(self, radius):
         with torch.no_grad():
-            # A small tail keeps the starting output at bicubic without zeroing the body's gradients.
-            self.body[-1].weight.mul_(0.1)
+            # A zero tail makes the starting output exactly the skip's; Adam's first step moves
+            # the tail, after which the body's gradients flow.
+            self.body[-1].weight.zero_()
             self.body[-1].bias.zero_()
             s = self.scale
             w1 = bicubic_phases(s, radius)
@@ -65,6 +68,29 @@ class CompactSR(nn.Module):
                     for px in range(s):
                         # PixelShuffle reads channel c*s*s + py*s + px for sub-pixel (py, px).
                         self.skip.weight[c * s * s + py * s + px, c] = torch.outer(w1[py], w1[px])
+
+    @torch.no_grad()
+    def fit_skip(self, pairs, ridge=1e-3):
+        """Least-squares skip: one k x k filter per sub-pixel phase, shared by R, G and B,
+        fitted on (LR, HR) batches; positions whose window reaches the zero padding are left out."""
+        s, k = self.scale, self.skip.kernel_size[0]
+        r = k // 2
+        gram, cross = torch.zeros(k * k + 1, k * k + 1, dtype=torch.float64), torch.zeros(k * k + 1, s * s, dtype=torch.float64)
+        for lr, hr in pairs:
+            b, _, h, w = lr.shape
+            windows = F.unfold(lr.reshape(b * 3, 1, h, w), k)  # [b*3, k*k, (h-2r)*(w-2r)], interior only
+            a = windows.permute(0, 2, 1).reshape(-1, k * k).double()
+            a = torch.cat([a, torch.ones(len(a), 1, dtype=torch.float64)], 1)
+            t = F.pixel_unshuffle(hr, s).reshape(b * 3, s * s, h, w)[:, :, r:h - r, r:w - r]
+            t = t.reshape(b * 3, s * s, -1).permute(0, 2, 1).reshape(-1, s * s).double()
+            gram += a.T @ a
+            cross += a.T @ t
+        solution = torch.linalg.solve(gram + ridge * torch.eye(k * k + 1, dtype=torch.float64), cross).float()
+        self.skip.weight.zero_()
+        for c in range(3):
+            for phase in range(s * s):
+                self.skip.weight[c * s * s + phase, c] = solution[:k * k, phase].reshape(k, k)
+                self.skip.bias[c * s * s + phase] = solution[k * k, phase]
 
     def forward(self, x):
         return self.shuffle(self.body(x) + self.skip(x))

@@ -39,7 +39,7 @@ def build_cache(teacher_path, photos, lr_patch, count, seed, root, threads=1, lo
         if path.exists():
             continue
         targets = [run_teacher(session, name, lr) for lr in lrs]
-        np.savez(path, lr=np.stack(lrs), target=np.stack(targets))
+        np.savez_compressed(path, lr=np.stack(lrs), target=np.stack(targets))
         log(f"teacher: {first + n}/{count} patches, {time.time() - start:.0f} s")
     return folder
 

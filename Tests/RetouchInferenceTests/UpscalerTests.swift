@@ -118,7 +118,7 @@ func maxDifference(_ a: Image8, _ b: Image8) -> Int {
 
     @Test func missingModelsMakeUpscalersUnavailableWithTheFix() throws {
         let upscalers = NeuralUpscalers.all(config: InferenceConfig(modelsDirectory: "/nonexistent"))
-        #expect(upscalers.count == 8)
+        #expect(upscalers.count == 9)
         for upscaler in upscalers {
             guard case .missing(let why) = upscaler.availability() else { Issue.record("\(upscaler.name) available"); continue }
             #expect(why.contains("scripts/install_models.sh"))

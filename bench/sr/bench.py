@@ -44,9 +44,13 @@ JOBS = [
     ("realesr-animevideov3", 2, [], "realesr-animevideov3"),
     ("realesr-animevideov3", 3, [], "realesr-animevideov3"),
     ("auto", 3, ["--budget", "1000"], "auto (waifu2x 2x2 -> lanczos 3x)"),
+    ("auto", 3, ["--budget", "0.001"], "auto, tight budget (retouch-fast-x4 -> lanczos 3x)"),
     ("realesr-animevideov3", 4, [], "realesr-animevideov3"),
     ("auto", 4, ["--budget", "1000"], "auto (waifu2x 2x2)"),
+    ("retouch-fast-x4", 4, [], "retouch-fast-x4 (own)"),
 ]
+# Retouch's own models must never have trained on the photos this bench scores.
+TRAINING_SUMMARIES = ROOT / "training/sr/results"
 GAN_CROP = (384, 256)  # high-resolution crop for realesrgan-x4plus: a 96x64 input
 
 
@@ -131,7 +135,9 @@ def prepare(photo_dir):
 def quality_rows(pairs):
     OUT.mkdir(parents=True, exist_ok=True)
     rows = []
-    jobs = [(n, s, o, l, False) for n, s, o, l in JOBS] + [("realesrgan-x4plus", 4, [], "realesrgan-x4plus (384x256 crops)", True)]
+    jobs = [(n, s, o, l, False) for n, s, o, l in JOBS] + [
+        ("realesrgan-x4plus", 4, [], "realesrgan-x4plus (384x256 crops)", True),
+        ("retouch-fast-x4", 4, [], "retouch-fast-x4 (384x256 crops)", True)]
     for scale in (2, 3, 4):
         for crop in (False, True):
             if crop and scale != 4:
@@ -176,7 +182,8 @@ def python_seconds(model_file, padding, lr_path, repeat=3):
 def parity_rows(pairs):
     cases = [("waifu2x-photo", "waifu2x/scale2.0x_model.onnx", 7, pairs[("sail", 2)][1]),
              ("realesr-animevideov3-x2", "realesrgan/realesr-animevideov3-x2.onnx", 10, pairs[("sail", 2)][1]),
-             ("realesrgan-x4plus", "realesrgan/realesrgan-x4plus.onnx", 10, pairs[("sail", "crop")][1])]
+             ("realesrgan-x4plus", "realesrgan/realesrgan-x4plus.onnx", 10, pairs[("sail", "crop")][1]),
+             ("retouch-fast-x4", "retouch/retouch-fast-x4.onnx", 8, pairs[("sail", 4)][1])]
     rows = []
     for name, file, padding, lr in cases:
         repeat = 2 if "x4plus" in name else 3
@@ -205,7 +212,17 @@ def tiling_row(photo_dir):
     return tiled, whole
 
 
+def check_held_out():
+    """Stops if any committed training summary lists a photo this bench evaluates on."""
+    for summary in sorted(TRAINING_SUMMARIES.glob("*.json")):
+        names = {p["name"] for p in json.loads(summary.read_text()).get("training_photos", [])}
+        leaked = sorted(n for n in names if any(n.endswith(p) for p in PHOTOS))
+        if leaked:
+            sys.exit(f"{summary.name} trained on bench photos {leaked}: its scores here would be meaningless")
+
+
 def main():
+    check_held_out()
     if not BENCH.exists():
         sys.exit(f"{BENCH} missing: run bench/sr/run.sh (it builds sr-bench in release)")
     photo_dir = fetch_photos()
@@ -233,7 +250,7 @@ def main():
     results["tiling"] = {"tiled_s": tiled, "untiled_s": whole, "overhead": tiled / whole - 1, "max_diff": {}}
     print("max |tiled - untiled| in 8-bit units (small tiles forced):")
     for name, scale, key, tile in [("waifu2x-photo", 2, ("sail", 2), 64), ("realesr-animevideov3", 2, ("sail", 2), 64),
-                                   ("realesrgan-x4plus", 4, ("sail", "crop"), 32)]:
+                                   ("realesrgan-x4plus", 4, ("sail", "crop"), 32), ("retouch-fast-x4", 4, ("sail", 4), 32)]:
         diff = tile_difference(name, scale, pairs[key][1], tile)
         print(f"  {name:<26} tile {tile}: {diff}")
         results["tiling"]["max_diff"][name] = diff

@@ -19,11 +19,14 @@ public struct NeuralOptions: Sendable {
 }
 
 /// The neural entries of the upscaler registry: one per catalog model (waifu2x and its
-/// denoise variants, Real-ESRGAN x4plus), `realesr-animevideov3` for 2x/3x/4x, and `auto`.
+/// denoise variants, Real-ESRGAN x4plus, Retouch's own `retouch-*` models),
+/// `realesr-animevideov3` for 2x/3x/4x, and `auto`.
 public enum NeuralUpscalers {
     public static func all(config: InferenceConfig, options: NeuralOptions = NeuralOptions()) -> [Upscaler] {
         let runner = NeuralRunner(config: config, options: options)
-        var upscalers = ModelCatalog.all.filter { $0.name.hasPrefix("waifu2x") || $0.name == "realesrgan-x4plus" }
+        var upscalers = ModelCatalog.all.filter {
+            $0.name.hasPrefix("waifu2x") || $0.name.hasPrefix("retouch-") || $0.name == "realesrgan-x4plus"
+        }
             .map { spec in
                 Upscaler(name: spec.name, summary: spec.summary, family: .neural, scales: [spec.scale],
                          availability: { runner.availability(of: [spec]) },
@@ -42,7 +45,7 @@ public enum NeuralUpscalers {
             }))
         upscalers.append(Upscaler(
             name: "auto", summary: "Best photo model for the scale within \(Int(options.autoBudgetSeconds)) s of CPU time "
-                + "(waifu2x 2x, chained for 4x, 3x fitted from 4x with Lanczos; else the fast compact model)",
+                + "(waifu2x 2x, chained for 4x, 3x fitted from 4x with Lanczos; else retouch-fast-x4, else animevideov3)",
             family: .neural, scales: [2, 3, 4],
             availability: { runner.availability(of: [try? ModelCatalog.spec(named: "waifu2x-photo")].compactMap { $0 }) },
             run: { pixels, scale, context in

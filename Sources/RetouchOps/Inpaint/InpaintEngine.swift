@@ -87,7 +87,7 @@ public enum InpaintEngines {
 
     public static let auto = InpaintEngine(
         name: "auto",
-        summary: "per region: diffuse for thin strokes, blur for smooth surroundings, elsewhere patch texture over shading shared with blur") { image, mask, p, context in
+        summary: "per region: diffuse for thin strokes, blur for smooth surroundings, elsewhere a mix of patch texture (0.3) and blur (0.7)") { image, mask, p, context in
         try RegionDriver(parameters: p, context: context).fill(image, mask: mask) { region in
             p.sourceRegions.isEmpty ? AutoChoice.choose(region) : .patch
         }

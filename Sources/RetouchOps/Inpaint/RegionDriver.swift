@@ -4,7 +4,7 @@ import RetouchCore
 /// How one region is filled.
 enum FillMethod: Sendable, Equatable {
     case diffuse, patch, harmonic
-    /// Patch texture over shading shared with the membrane fill (`BlendedFill`).
+    /// A convex mix of the patch and membrane fills (`BlendedFill`).
     case blended
     case flat(r: UInt8, g: UInt8, b: UInt8)
 

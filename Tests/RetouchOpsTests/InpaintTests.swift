@@ -218,7 +218,7 @@ struct InpaintTests {
         let result = try Inpainter.inpaint(image, mask: mask, engine: "auto")
         #expect(result.regions.count == 2)
         #expect(result.regions[0].engine == "diffuse")
-        #expect(result.regions[1].engine == "patch+blur")
+        #expect(result.regions[1].engine == "patch+blur+spectral")
         #expect(result.regions[1].rect == Rect(x: 60, y: 50, width: 40, height: 40))
     }
 

@@ -219,6 +219,16 @@ def write_tables(rows, timing, methods, args):
             sel = [r["psnr_hole"] for r in rows if r["method"] == method and r["kind"] == kind]
             cells.append(f"{sum(sel) / len(sel):.2f}" if sel else "-")
         lines.append(f"| {method} | " + " | ".join(cells) + " |")
+    lines += ["", "By hole kind (PSNR dB / SSIM; seconds per fill):", "",
+              "| kind | method | PSNR hole | PSNR image | SSIM hole | SSIM image | seconds |", "|---|---|---|---|---|---|---|"]
+    for kind in holes.KINDS:
+        for method in methods:
+            sel = [r for r in rows if r["method"] == method and r["kind"] == kind]
+            if not sel:
+                continue
+            mean = lambda k: sum(r[k] for r in sel) / len(sel)  # noqa: E731
+            lines.append(f"| {kind} | {method} | {mean('psnr_hole'):.2f} | {mean('psnr_image'):.2f} | "
+                         f"{mean('ssim_hole'):.3f} | {mean('ssim_image'):.4f} | {mean('seconds'):.3f} |")
     lines += ["", f"1024x768, {timing['coverage']:.1%} blob hole, best of 3: patch {timing['patch']:.3f} s, "
               f"diffuse {timing['diffuse']:.3f} s, cv2 Telea {timing['cv2-telea']:.3f} s"]
     text = "\n".join(lines)

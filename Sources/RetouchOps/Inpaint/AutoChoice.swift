@@ -2,8 +2,8 @@ import RetouchCore
 
 /// How `auto` picks a method for one region: fast marching for thin strokes (no patch fits,
 /// and it is the cheapest), the membrane fill where the surroundings are smooth (it continues
-/// flat colour and ramps exactly), and elsewhere exemplar texture over shading shared with
-/// the membrane fill (`BlendedFill`).
+/// flat colour and ramps exactly), and elsewhere a weighted mean of the exemplar, membrane
+/// and spectral fills (`BlendedFill`).
 enum AutoChoice {
     /// Regions no wider than this (radius of the largest inscribed disc) are strokes.
     static let thinRadius: Float = 3

@@ -9,15 +9,21 @@ struct PatchFill {
     var sourceRegions: [Rect] = []
     var seed: UInt64 = 0
 
-    enum Outcome { case filled, noSource }
+    enum Outcome: Equatable {
+        /// `matchError`: root mean square sample difference of the finest level's matches, how
+        /// well copied exemplars explain the hole's surroundings (0 for an exact repeat).
+        case filled(matchError: Float)
+        case noSource
+    }
 
     func run(_ canvas: inout FillCanvas, context: OperationContext) throws -> Outcome {
-        guard canvas.fillCount > 0 else { return .filled }
+        guard canvas.fillCount > 0 else { return .filled(matchError: 0) }
         let pyramid = buildPyramid(PatchImage(canvas: canvas))
         guard !pyramid.isEmpty else { return .noSource }
         var rng = SeededRandom(seed: seed, stream: UInt64(canvas.width * 7919 + canvas.height))
         var coarser: (level: PatchLevel, field: PatchField)?
         var result = pyramid[0]
+        var matchError: Float = 0
         for depth in (0..<pyramid.count).reversed() {
             try context.checkCancelled()
             var image = pyramid[depth]
@@ -37,11 +43,20 @@ struct PatchFill {
             // copied into finer levels.
             field.rescore(level)
             SeamCorrection().apply(to: &level, field: field)
-            if depth == 0 { level.store(into: &result) }
+            if depth == 0 {
+                level.store(into: &result)
+                matchError = Self.rootMeanSquare(field.cost, samplesPerPatch: (2 * patchRadius + 1) * (2 * patchRadius + 1) * canvas.colorChannels)
+            }
             coarser = (level, field)
         }
         write(result, into: &canvas)
-        return .filled
+        return .filled(matchError: matchError)
+    }
+
+    private static func rootMeanSquare(_ costs: [Float], samplesPerPatch: Int) -> Float {
+        let finite = costs.filter(\.isFinite)
+        guard !finite.isEmpty else { return .infinity }
+        return (finite.reduce(0, +) / Float(finite.count * samplesPerPatch)).squareRoot()
     }
 
     /// EM iterations and PatchMatch sweeps per iteration: many at coarse levels, where

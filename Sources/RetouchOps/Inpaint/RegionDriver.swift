@@ -4,14 +4,14 @@ import RetouchCore
 /// How one region is filled.
 enum FillMethod: Sendable, Equatable {
     case diffuse, patch, harmonic
-    /// Patch texture over shading shared with the membrane fill (`BlendedFill`).
+    /// A weighted mean of the patch, membrane and spectral fills (`BlendedFill`).
     case blended
     case flat(r: UInt8, g: UInt8, b: UInt8)
 
     /// The name reported to the user (an engine or a hint).
     var name: String {
         switch self {
-        case .diffuse: "diffuse"; case .patch: "patch"; case .harmonic: "blur"; case .blended: "patch+blur"
+        case .diffuse: "diffuse"; case .patch: "patch"; case .harmonic: "blur"; case .blended: "patch+blur+spectral"
         case .flat: "color"
         }
     }

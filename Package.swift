@@ -77,6 +77,10 @@ let package = Package(
                                .product(name: "GRDB", package: "GRDB.swift"),
                                .product(name: "PostgresNIO", package: "postgres-nio")],
                 resources: [.embedInCode("Resources/openapi.yaml")]),
+        // The fuzz targets' entry points (fuzz/run.sh drives them; RetouchFuzzTests replays their crashes and seeds).
+        .target(name: "RetouchFuzzEntries",
+                dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchPipeline", "RetouchServer",
+                               .product(name: "NIOCore", package: "swift-nio")]),
         .executableTarget(name: "retouch",
                           dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchInference", "RetouchPipeline",
                                          "RetouchServer",
@@ -108,6 +112,7 @@ let package = Package(
         .testTarget(name: "RetouchCLITests", dependencies: ["retouch", "RetouchCodecs"]),
         .testTarget(name: "RetouchJobsTests",
                     dependencies: ["RetouchJobs", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        .testTarget(name: "RetouchFuzzTests", dependencies: ["RetouchFuzzEntries"], exclude: ["Regressions"]),
         .testTarget(name: "RetouchServerTests",
                     dependencies: ["RetouchServer", "RetouchCodecs", "RetouchJobs", "retouch",
                                    .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -117,3 +122,10 @@ let package = Package(
                                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     ]
 )
+
+// The libFuzzer binary exists only for fuzz/run.sh (RETOUCH_FUZZ=1, built with --sanitize=fuzzer),
+// so ordinary and CI builds never compile or link it.
+if Context.environment["RETOUCH_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "retouch-fuzz", dependencies: ["RetouchFuzzEntries"],
+                                             path: "fuzz/Sources/retouch-fuzz"))
+}

@@ -61,16 +61,6 @@ enum FuzzSeeds {
          ("overrides", "upscale.model=bicubic\nerase.dilate=4\noutput.format=png")].map { ($0.0, Array($0.1.utf8)) }
     }
 
-    static func multipartBodies() -> [(name: String, bytes: [UInt8])] {
-        let image = (try? ImageEncoder.encode(Image(gradient(width: 4, height: 3, channels: 3)), as: .png)) ?? []
-        let head = "multipart/form-data; boundary=XyZ\n"
-        let parts = "--XyZ\r\nContent-Disposition: form-data; name=\"image_file\"; filename=\"../a\\\"b.png\"\r\n"
-            + "Content-Type: image/png\r\n\r\n"
-        let tail = "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"scale\"\r\n\r\n2\r\n--XyZ--\r\n"
-        return [("form", Array((head + parts).utf8) + image + Array(tail.utf8)),
-                ("raw", Array("image/png\n".utf8) + image)]
-    }
-
     private static func gradient(width: Int, height: Int, channels: Int) -> Image8 {
         Image8(width: width, height: height, channels: channels) { x, y, c in UInt8((x * 19 + y * 31 + c * 60) % 256) }
     }

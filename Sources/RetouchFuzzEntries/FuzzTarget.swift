@@ -1,6 +1,8 @@
 /// The inputs Retouch takes from strangers, each as one function of raw bytes that drives the
 /// same code the product runs. libFuzzer calls these (fuzz/run.sh) and CI replays every saved
-/// crash and seed through them (RetouchFuzzTests), so a fixed crash stays fixed.
+/// crash and seed through them (RetouchFuzzTests), so a fixed crash stays fixed. The server's
+/// multipart reader is the fifth target, in RetouchServerFuzzEntries, so that fuzzing the
+/// codecs does not wait for an instrumented build of the whole HTTP stack.
 ///
 /// Rejections (any thrown error) are the expected outcome for bad bytes; what must never happen
 /// is a trap, a memory error, a hang, or a result that contradicts itself, which `require` turns
@@ -14,8 +16,6 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case regions
     /// retouch.toml text and `--set` overrides to a validated `PipelineConfig`.
     case config
-    /// A request body and its Content-Type through the server's multipart/form-data reader.
-    case multipart
 
     /// Runs one input. Never throws: errors are the accepted way to refuse bad input.
     public func run(_ bytes: [UInt8]) {
@@ -24,7 +24,6 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .mask: MaskEntry.run(bytes)
         case .regions: RegionsEntry.run(bytes)
         case .config: ConfigEntry.run(bytes)
-        case .multipart: MultipartEntry.run(bytes)
         }
     }
 
@@ -35,12 +34,11 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .mask: FuzzSeeds.masks()
         case .regions: FuzzSeeds.regions()
         case .config: FuzzSeeds.configs()
-        case .multipart: FuzzSeeds.multipartBodies()
         }
     }
 }
 
 /// An invariant of the code under test; a violation is a bug, so it crashes for the fuzzer to keep.
-func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
+public func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
     if !condition() { fatalError("fuzz invariant broken: \(message())") }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import RetouchFuzzEntries
+import RetouchServerFuzzEntries
 
 /// Replays, through the fuzz targets' own entry points, every input the fuzzer ever crashed on
 /// (Regressions/TARGET/, where fuzz/run.sh files them) and every seed. A crash here is a crash
@@ -8,8 +9,8 @@ import RetouchFuzzEntries
 @Suite struct FuzzRegressionTests {
     static let regressions = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Regressions")
 
-    static func savedInputs(_ target: FuzzTarget) throws -> [URL] {
-        let folder = regressions.appendingPathComponent(target.rawValue)
+    static func savedInputs(_ target: String) throws -> [URL] {
+        let folder = regressions.appendingPathComponent(target)
         return try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
             .filter { !$0.lastPathComponent.hasPrefix(".") }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
@@ -17,8 +18,14 @@ import RetouchFuzzEntries
 
     @Test(arguments: FuzzTarget.allCases)
     func savedCrashesNoLongerCrash(target: FuzzTarget) throws {
-        for file in try Self.savedInputs(target) {
+        for file in try Self.savedInputs(target.rawValue) {
             target.run([UInt8](try Data(contentsOf: file)))
+        }
+    }
+
+    @Test func savedMultipartCrashesNoLongerCrash() throws {
+        for file in try Self.savedInputs(MultipartFuzzTarget.name) {
+            MultipartFuzzTarget.run([UInt8](try Data(contentsOf: file)))
         }
     }
 
@@ -28,10 +35,15 @@ import RetouchFuzzEntries
         for seed in target.seeds { target.run(seed.bytes) }
     }
 
+    @Test func multipartSeedsRunCleanly() {
+        #expect(!MultipartFuzzTarget.seeds.isEmpty)
+        for seed in MultipartFuzzTarget.seeds { MultipartFuzzTarget.run(seed.bytes) }
+    }
+
     @Test func everyTargetHasARegressionFolder() throws {
-        for target in FuzzTarget.allCases {
+        for target in FuzzTarget.allCases.map(\.rawValue) + [MultipartFuzzTarget.name] {
             var isFolder: ObjCBool = false
-            let path = Self.regressions.appendingPathComponent(target.rawValue).path
+            let path = Self.regressions.appendingPathComponent(target).path
             #expect(FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue, "\(path)")
         }
     }

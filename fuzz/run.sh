@@ -21,8 +21,10 @@ esac
 
 # Debug configuration: assertions and overflow checks stay on. (Adding -Xswiftc -O was tried:
 # it dropped the Swift modules' coverage counters, leaving libFuzzer blind.)
+# swiftc keeps only its last -sanitize= option and SwiftPM orders its own arbitrarily, so with two
+# sanitizers the Swift code could lose its coverage counters; the combined flag, passed last, fixes that.
 sanitizers=(--sanitize=fuzzer)
-[[ "${RETOUCH_FUZZ_ASAN:-1}" == 1 ]] && sanitizers+=(--sanitize=address)
+[[ "${RETOUCH_FUZZ_ASAN:-1}" == 1 ]] && sanitizers+=(--sanitize=address -Xswiftc -sanitize=fuzzer,address)
 # The multipart target links the HTTP stack, so it has a binary of its own.
 product=retouch-fuzz
 [[ "$target" == multipart ]] && product=retouch-fuzz-multipart

@@ -48,7 +48,7 @@ private func retouchError(_ body: () throws -> Void) -> RetouchError? {
         }
     }
 
-    @Test func aOneByOneImageCannotBeFilledFromNothing() {
+    @Test func aOneByOneImageCannotBeFilledFromNothing() throws {
         let everything = Mask(size: Self.pixel.size).inverted()
         let refusal = retouchError { _ = try Inpainter.inpaint(Self.pixel, mask: everything) }
         #expect(refusal?.message.contains("nothing left") == true)

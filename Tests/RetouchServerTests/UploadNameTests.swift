@@ -33,8 +33,8 @@ struct UploadNameTests {
         form.addFile("image_file", filename: "tab\there\u{1B}.png", try testImage(width: 6, height: 4))
         form.addField("config_json", #"{"steps": ["decode", "upscale", "encode"], "upscale": {"scale": 2}}"#)
         let body = form.finished()
+        let headers: HTTPFields = [.authorization: "Bearer \(server.key)", .contentType: form.contentType]
         try await server.withRouter { client in
-            let headers: HTTPFields = [.authorization: "Bearer \(server.key)", .contentType: form.contentType]
             let created = try await client.execute(uri: "/v1/jobs", method: .post, headers: headers, body: body)
             #expect(created.status == .accepted)
             let job = try created.json(JobJSON.self)

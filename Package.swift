@@ -81,6 +81,11 @@ let package = Package(
                                .product(name: "GRDB", package: "GRDB.swift"),
                                .product(name: "PostgresNIO", package: "postgres-nio")],
                 resources: [.embedInCode("Resources/openapi.yaml"), .embedInCode("Resources/web")]),
+        // The fuzz targets' entry points (fuzz/run.sh drives them; RetouchFuzzTests replays their crashes and seeds).
+        .target(name: "RetouchFuzzEntries", dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchPipeline"]),
+        .target(name: "RetouchServerFuzzEntries",
+                dependencies: ["RetouchFuzzEntries", "RetouchCore", "RetouchCodecs", "RetouchServer",
+                               .product(name: "NIOCore", package: "swift-nio")]),
         .executableTarget(name: "retouch",
                           dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchInference", "RetouchPipeline",
                                          "RetouchServer",
@@ -112,6 +117,8 @@ let package = Package(
         .testTarget(name: "RetouchCLITests", dependencies: ["retouch", "RetouchCodecs"]),
         .testTarget(name: "RetouchJobsTests",
                     dependencies: ["RetouchJobs", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        .testTarget(name: "RetouchFuzzTests", dependencies: ["RetouchFuzzEntries", "RetouchServerFuzzEntries"],
+                    exclude: ["Regressions"]),
         .testTarget(name: "RetouchServerTests",
                     dependencies: ["RetouchServer", "RetouchCodecs", "RetouchJobs", "retouch",
                                    .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -121,3 +128,15 @@ let package = Package(
                                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     ]
 )
+
+// The libFuzzer binaries exist only for fuzz/run.sh (RETOUCH_FUZZ=1, built with --sanitize=fuzzer),
+// so ordinary and CI builds never compile or link them.
+if Context.environment["RETOUCH_FUZZ"] == "1" {
+    package.targets += [
+        .target(name: "FuzzDriver", path: "fuzz/Sources/FuzzDriver"),
+        .executableTarget(name: "retouch-fuzz", dependencies: ["FuzzDriver", "RetouchFuzzEntries"],
+                          path: "fuzz/Sources/retouch-fuzz"),
+        .executableTarget(name: "retouch-fuzz-multipart", dependencies: ["FuzzDriver", "RetouchServerFuzzEntries"],
+                          path: "fuzz/Sources/retouch-fuzz-multipart"),
+    ]
+}

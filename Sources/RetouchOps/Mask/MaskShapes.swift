@@ -25,6 +25,29 @@ public struct ShapeMask: Sendable {
 }
 
 extension MaskShape {
+    /// Largest coordinate magnitude a shape may use. Far beyond any image Retouch reads (PNG's
+    /// limit is 1,000,000 a side), and small enough that corner sums and pixel conversions can
+    /// never overflow: coordinates like 1e300 or Int.max come from broken or hostile input.
+    public static let coordinateLimit = 1 << 24
+
+    /// Refuses shapes whose numbers are out of range, naming where they came from.
+    func checkCoordinates(_ origin: String) throws {
+        let values: [Double] = switch self {
+        case .box(let r): [r.x, r.y, r.width, r.height].map(Double.init)
+        case .polygon(let v): v.flatMap { [$0.x, $0.y] }
+        }
+        guard values.allSatisfy(Self.isWithinLimit) else { throw Self.outOfRange(origin) }
+    }
+
+    static func isWithinLimit(_ value: Double) -> Bool {
+        value.isFinite && abs(value) <= Double(coordinateLimit)
+    }
+
+    static func outOfRange(_ origin: String) -> RetouchError {
+        RetouchError(.invalidArgument,
+                     "\(origin) has coordinates beyond ±\(coordinateLimit); give pixel positions within the image")
+    }
+
     /// Parses `x,y,w,h` (integers, width and height positive), as given to `--box`.
     public static func box(parsing text: String) throws -> MaskShape {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false)
@@ -36,7 +59,9 @@ extension MaskShape {
         guard v[2] > 0, v[3] > 0 else {
             throw RetouchError(.invalidArgument, "box '\(text)' needs a positive width and height")
         }
-        return .box(Rect(x: v[0], y: v[1], width: v[2], height: v[3]))
+        let shape = MaskShape.box(Rect(x: v[0], y: v[1], width: v[2], height: v[3]))
+        try shape.checkCoordinates("box '\(text)'")
+        return shape
     }
 
     /// Parses a regions file. The schema is either an object with a `regions` array or that
@@ -77,6 +102,8 @@ extension MaskShape {
             guard v[2] > 0, v[3] > 0 else {
                 throw RetouchError(.invalidArgument, "region \(index): box needs a positive width and height")
             }
+            // Checked while still Double: converting 1e300 to Int would trap.
+            guard v.allSatisfy(isWithinLimit) else { throw outOfRange("region \(index)") }
             return .box(Rect(x: Int(v[0]), y: Int(v[1]), width: Int(v[2]), height: Int(v[3])))
         case (nil, let polygon?):
             guard let points = polygon as? [Any] else {
@@ -91,7 +118,9 @@ extension MaskShape {
             guard vertices.count >= 3 else {
                 throw RetouchError(.invalidArgument, "region \(index): a polygon needs at least 3 vertices, got \(vertices.count)")
             }
-            return .polygon(vertices)
+            let shape = MaskShape.polygon(vertices)
+            try shape.checkCoordinates("region \(index)")
+            return shape
         default:
             throw RetouchError(.invalidArgument, schemaHelp("region \(index) must have exactly one of \"box\" or \"polygon\""))
         }
@@ -118,6 +147,8 @@ extension Mask {
         var warnings = [String]()
         let frame = Rect(size: size)
         for (index, shape) in shapes.enumerated() {
+            // Shapes made in code skip the parsers' checks; bounds below must not overflow.
+            try shape.checkCoordinates("shape \(index) (\(shape.label))")
             let bounds = shape.bounds
             if bounds.intersection(frame).isEmpty {
                 throw RetouchError(.invalidArgument,

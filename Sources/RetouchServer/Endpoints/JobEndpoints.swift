@@ -191,10 +191,13 @@ extension RetouchAPI {
         return key
     }
 
-    /// The client's file name without any folders, or `image-N`.
+    /// The client's file name without any folders, or `image-N`. Names reach logs, job JSON and
+    /// error messages, so control characters (line breaks, terminal escapes) become `?`, and a
+    /// bare `.` or `..` is no name at all.
     static func displayName(_ filename: String?, index: Int) -> String {
         let base = filename.flatMap { $0.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) }
-        guard let base, !base.isEmpty, base.count <= 200 else { return "image-\(index)" }
-        return base
+        guard let base, !base.isEmpty, base.count <= 200, base != ".", base != ".." else { return "image-\(index)" }
+        let visible = base.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }
+        return String(String.UnicodeScalarView(visible))
     }
 }

@@ -3,12 +3,12 @@ import MultipartKit
 import Hummingbird
 
 /// A file a request carried.
-struct UploadedFile: Sendable {
+package struct UploadedFile: Sendable {
     /// The form field it came in (`image_file`, `mask_file`).
-    var field: String
+    package var field: String
     /// The client's file name, when it gave one; used only to name results.
-    var filename: String?
-    var bytes: [UInt8]
+    package var filename: String?
+    package var bytes: [UInt8]
 }
 
 /// What a request to an image endpoint carried: images, masks and option fields.
@@ -17,21 +17,21 @@ struct UploadedFile: Sendable {
 /// `mask_file` and options as text fields; or the raw image as the body (`image/jpeg`,
 /// `image/png`, `image/webp`, `application/octet-stream`) with options as query parameters.
 /// Query parameters are accepted with multipart too; an option given twice is an error rather
-/// than a silent choice.
-struct RequestInput: Sendable {
+/// than a silent choice. `package` so the multipart fuzz target drives exactly this parser.
+package struct RequestInput: Sendable {
     static let imageField = "image_file"
     static let maskField = "mask_file"
     /// Text fields longer than this are refused: options are short, a config file is a few KB.
-    static let maxFieldBytes = 256 * 1024
+    package static let maxFieldBytes = 256 * 1024
 
-    var images: [UploadedFile] = []
+    package var images: [UploadedFile] = []
     /// `mask_file` parts in the order sent: one for a single-image endpoint, one per image (or
     /// named after its image) for a job.
-    var masks: [UploadedFile] = []
-    var fields: [String: String] = [:]
+    package var masks: [UploadedFile] = []
+    package var fields: [String: String] = [:]
 
     /// Parses the body; CPU work on up to `maxBodyBytes`, so callers run it on the work pool.
-    static func parse(body: ByteBuffer, contentType: String?, query: [(String, String)]) throws -> RequestInput {
+    package static func parse(body: ByteBuffer, contentType: String?, query: [(String, String)]) throws -> RequestInput {
         var input = RequestInput()
         for (key, value) in query { try input.addField(key, value) }
         let mediaType = contentType.map(MediaTypeHeader.init) ?? MediaTypeHeader("application/octet-stream")

@@ -26,9 +26,10 @@ private func retouchError(_ body: () throws -> Void) -> RetouchError? {
     @Test(arguments: ResampleFilter.allCases)
     func degenerateShapesResize(filter: ResampleFilter) {
         for image in [Self.line, Self.column, Self.pixel] {
-            // Not (height, width): turning a 1x30000 line into 30000x1 makes SeparableResize
-            // allocate a ring of window x output-width rows (gigabytes); reported, not yet fixed.
-            let targets = [(image.width * 2, image.height * 2), (max(1, image.width / 3), max(1, image.height / 3)), (1, 1)]
+            // (height, width) turns the line into a column and back: a heavy shrink on one axis
+            // into a wide output, which once made SeparableResize's ring gigabytes.
+            let targets = [(image.width * 2, image.height * 2), (max(1, image.width / 3), max(1, image.height / 3)), (1, 1),
+                           (image.height, image.width)]
             for (w, h) in targets {
                 let out = Resampler.resize(image, width: w, height: h, filter: filter, threads: 1)
                 #expect(out.size == Size(width: w, height: h) && out.samples.count == w * h * 3)

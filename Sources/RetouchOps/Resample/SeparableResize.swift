@@ -8,9 +8,18 @@ import RetouchCore
 enum SeparableResize {
     static func resize<S: ResampleStorage>(_ image: PixelBuffer<S>, width: Int, height: Int,
                                            kernel: ResampleKernel, threads: Int) -> PixelBuffer<S> {
+        let verticalWeights = AxisWeights(from: image.height, to: height, kernel: kernel)
+        // The ring holds a whole vertical window of output-width rows. A heavy vertical shrink
+        // into a wide output (a 1x30000 column into a 30000x1 line) would make that gigabytes,
+        // so such resizes shrink the height first at the source width, then widen.
+        if height != image.height, width > image.width,
+           verticalWeights.maxCount * width * image.channels > maxRingSamples {
+            let shortened = resize(image, width: image.width, height: height, kernel: kernel, threads: threads)
+            return resize(shortened, width: width, height: height, kernel: kernel, threads: threads)
+        }
         let horizontal = TapTable<S.Work>(AxisWeights(from: image.width, to: width, kernel: kernel),
                                           splat: image.channels > 1)
-        let vertical = TapTable<S.Work>(AxisWeights(from: image.height, to: height, kernel: kernel))
+        let vertical = TapTable<S.Work>(verticalWeights)
         defer {
             horizontal.deallocate()
             vertical.deallocate()
@@ -27,6 +36,9 @@ enum SeparableResize {
         }
         return PixelBuffer(width: width, height: height, channels: image.channels, samples: samples)
     }
+
+    /// Samples a band's ring may hold before the resize is split into two passes (64 MB of floats).
+    static let maxRingSamples = 16 << 20
 
     /// Threads worth starting: a small resize costs less than waking a thread.
     private static func workers(_ threads: Int, outputSamples: Int) -> Int {

@@ -40,11 +40,11 @@ import Testing
             }
             var waiter: Int?
             for _ in 0..<300 where waiter == nil {
-                waiter = try await admin.query("SELECT pid FROM pg_stat_activity WHERE \(lockerPID) = ANY(pg_blocking_pids(pid))")
+                waiter = try await admin.query("SELECT pid FROM pg_stat_activity WHERE \(lockerPID)::int = ANY(pg_blocking_pids(pid))")
                     .collect().first?.decode(Int.self)
                 if waiter == nil { try await sleep(seconds: 0.1) }
             }
-            try await admin.query("SELECT pg_terminate_backend(\(try #require(waiter)))")
+            try await admin.query("SELECT pg_terminate_backend(\(try #require(waiter))::int)")
             for _ in 0..<300 where heartbeat.value == nil { try await sleep(seconds: 0.1) }
             let outcome = try #require(heartbeat.value, "a heartbeat whose connection the server dropped must not hang")
             let error = try #require(outcome, "the heartbeat cannot have succeeded") as? RetouchError

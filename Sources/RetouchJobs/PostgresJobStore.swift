@@ -10,30 +10,36 @@ public final class PostgresJobStore: JobStore {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
+    private let statementTimeout: Duration
 
     /// Connects to `url` and creates the tables in `schema` when missing. Fails when the server
     /// does not answer within `connectTimeoutSeconds` (the client itself would keep retrying).
-    /// The default logger reports errors only; pass one to see the connection pool's own messages.
+    /// A statement that gets no answer within `statementTimeoutSeconds` fails and its connection
+    /// is closed. The default logger reports errors only; pass one to see the connection pool's own messages.
     public init(url: String, schema: String = "public", connectTimeoutSeconds: Double = 30,
+                statementTimeoutSeconds: Double = 60,
                 logger: Logger = PostgresJobStore.quietLogger) async throws {
         let schema = try PostgresSchema.validName(schema)
         let client = PostgresClient(configuration: try PostgresURL.configuration(url, schema: schema),
                                     backgroundLogger: logger)
         self.client = client
         self.logger = logger
+        statementTimeout = .milliseconds(Int(max(statementTimeoutSeconds, 0.001) * 1000))
         runner = Task { await client.run() }
         do {
-            try await Self.withTimeout(seconds: connectTimeoutSeconds) {
-                try await client.withTransaction(logger: logger) { connection in
-                    for statement in PostgresSchema.statements(schema: schema) {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            try await Self.withTimeout(seconds: connectTimeoutSeconds) { [self] in
+                try await client.withConnection { db in
+                    try await self.inTransaction(db) { db in
+                        for statement in PostgresSchema.statements(schema: schema) {
+                            try await self.rows(db, PostgresQuery(unsafeSQL: statement))
+                        }
                     }
                 }
             }
         } catch {
             runner.cancel()
             throw RetouchError(.io, "cannot set up the job store in \(PostgresURL.redacted(url)): "
-                               + "\(Self.describe(error)); is the server running and the URL right?")
+                               + "\(String(reflecting: error)); is the server running and the URL right?")
         }
     }
 
@@ -265,13 +271,13 @@ public final class PostgresJobStore: JobStore {
     public func referencedBlobs() async throws -> Set<BlobKey> {
         try await connection("list referenced blobs") { db in
             var keys = Set<BlobKey>()
-            let rows = try await db.query("""
+            let rows = try await self.rows(db, """
                 SELECT input_blob AS key FROM job_items
                 UNION SELECT mask_blob FROM job_items WHERE mask_blob IS NOT NULL
                 UNION SELECT result_blob FROM job_items WHERE result_blob IS NOT NULL
-                """, logger: self.logger)
-            for try await row in rows {
-                keys.insert(try BlobKey(validating: try row.makeRandomAccess()["key"].decode(String.self)))
+                """)
+            for row in rows {
+                keys.insert(try BlobKey(validating: try row["key"].decode(String.self)))
             }
             return keys
         }
@@ -288,15 +294,32 @@ public final class PostgresJobStore: JobStore {
 extension PostgresJobStore {
     /// Runs `body` in one transaction (rolled back when it throws) and reports failures as
     /// RetouchErrors; the store's own errors (lease lost, not found, ...) come through unchanged.
-    private func transaction<T>(_ action: String, _ body: (PostgresConnection) async throws -> sending T)
-        async throws -> sending T {
+    private func transaction<T>(_ action: String, isolation: isolated (any Actor)? = #isolation,
+                                _ body: (PostgresConnection) async throws -> sending T) async throws -> sending T {
         do {
-            return try await client.withTransaction(logger: logger, body)
-        } catch let error as PostgresTransactionError {
-            throw JobRules.storeError(action, error.closureError ?? error.commitError ?? error.beginError ?? error)
+            return try await client.withConnection(isolation: isolation) { db in
+                try await self.inTransaction(db, isolation: isolation, body)
+            }
         } catch {
             throw JobRules.storeError(action, error)
         }
+    }
+
+    /// BEGIN, `body`, COMMIT, or ROLLBACK when `body` throws. Not postgres-nio's `withTransaction`:
+    /// its ROLLBACK bypasses `rows` and hangs for good on a connection the server has dropped.
+    private func inTransaction<T>(_ db: PostgresConnection, isolation: isolated (any Actor)? = #isolation,
+                                  _ body: (PostgresConnection) async throws -> sending T) async throws -> sending T {
+        try await rows(db, "BEGIN")
+        let value: T
+        do {
+            value = try await body(db)
+        } catch {
+            // On a dropped connection the server has already rolled back; this then fails fast.
+            _ = try? await rows(db, "ROLLBACK")
+            throw error
+        }
+        try await rows(db, "COMMIT")
+        return value
     }
 
     /// Like `transaction`, for a single statement that is atomic on its own, or reads (which in
@@ -310,13 +333,10 @@ extension PostgresJobStore {
         }
     }
 
+    /// Every statement goes through here, so none can hang on a dead connection (see PostgresStatement).
     @discardableResult
     private func rows(_ db: PostgresConnection, _ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
-        var rows: [PostgresRandomAccessRow] = []
-        for try await row in try await db.query(query, logger: logger) {
-            rows.append(row.makeRandomAccess())
-        }
-        return rows
+        try await PostgresStatement.rows(db, query, logger: logger, timeout: statementTimeout)
     }
 
     /// The job row, locked until the transaction ends, after checking that the worker holds its
@@ -442,11 +462,4 @@ extension PostgresJobStore {
         }
     }
 
-    /// PSQLError's plain description hides the server's message; the reflection carries it.
-    static func describe(_ error: any Error) -> String {
-        if let error = error as? PostgresTransactionError, let inner = error.closureError ?? error.beginError {
-            return describe(inner)
-        }
-        return String(reflecting: error)
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import RetouchCore
 import RetouchJobs
 
@@ -22,6 +23,23 @@ public enum DataLocations {
     /// The job store of a `--db` value.
     public static func openJobStore(_ db: String, schema: String = "public") async throws -> any JobStore {
         isPostgres(db) ? try await PostgresJobStore(url: db, schema: schema) : try SQLiteJobStore(path: db)
+    }
+
+    /// The job store of a `--db` value for a worker, which waits for a PostgreSQL server that is
+    /// down (or not up yet) rather than exiting, so deployments need not order their start-up.
+    /// A bad URL or schema name (invalidArgument) still fails at once.
+    public static func openJobStoreWaiting(_ db: String, schema: String, logger: Logger) async throws -> any JobStore {
+        var backoff = RetryBackoff()
+        while true {
+            do {
+                return try await openJobStore(db, schema: schema)
+            } catch let error as RetouchError where error.code == .io && isPostgres(db) {
+                let delay = backoff.next()
+                logger.error("cannot reach the job database; retrying",
+                             metadata: ["error": .string(error.message), "retry_in_seconds": .stringConvertible(delay)])
+                try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+            }
+        }
     }
 
     public static func openBlobStore(_ directory: String) throws -> any BlobStore {

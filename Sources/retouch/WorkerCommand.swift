@@ -44,7 +44,7 @@ struct Worker: AsyncParsableCommand {
         settings.concurrency = concurrency
         settings.leaseSeconds = leaseSeconds
         settings.threadsPerImage = threadsPerImage
-        let store = try await DataLocations.openJobStore(db, schema: schema)
+        let store = try await DataLocations.openJobStoreWaiting(db, schema: schema, logger: logger)
         let worker = try JobWorker(store: store, blobs: try DataLocations.openBlobStore(blobs),
                                    resources: try Registries.stepResources(), settings: settings, logger: logger)
         FileHandle.standardOutput.write(Data("retouch: worker \(settings.workerID) started\n".utf8))

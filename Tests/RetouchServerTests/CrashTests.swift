@@ -203,7 +203,7 @@ struct CrashTests {
     }
 
     @Test("PostgreSQL restarted during a batch: workers reconnect and every job finishes once",
-          .disabled("found failing: after `pg_ctl stop -m fast` and a restart, 2 workers did not finish 6 jobs within 180 s; to be fixed in the worker's reconnect path"))
+          .disabled("still failing, not in the workers: the server's log shows a second 'fast shutdown request' ~1-7 s after the test's restart and no start after it, so the database stays down; the workers back off and finish once it is back (see branch pgrestart)"))
     func postgresRestart() async throws {
         _ = try testPostgresURL()
         let instance = PostgresInstance(port: 55433, directory: "/tmp/retouch-pg-restart")

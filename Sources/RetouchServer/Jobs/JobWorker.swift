@@ -82,17 +82,30 @@ public final class JobWorker: Service, Sendable {
     private var scratchRoot: String { settings.scratchDirectory + "/retouch-\(settings.workerID)" }
 
     private func claimLoop() async {
+        var backoff = RetryBackoff()
         while !stopping.isSet && !Task.isCancelled {
             do {
-                if let job = try await store.claim(workerID: settings.workerID, leaseSeconds: settings.leaseSeconds) {
+                let job = try await store.claim(workerID: settings.workerID, leaseSeconds: settings.leaseSeconds)
+                backoff.reset()
+                if let job {
                     await process(job)
                 } else {
                     try? await Task.sleep(for: .seconds(settings.pollSeconds))
                 }
             } catch {
-                logger.error("cannot claim a job", metadata: ["error": .string("\(error)")])
-                try? await Task.sleep(for: .seconds(1))
+                let delay = backoff.next()
+                logger.error("cannot claim a job; retrying", metadata: ["error": .string("\(error)"),
+                                                                       "retry_in_seconds": .stringConvertible(delay)])
+                await pause(seconds: delay)
             }
+        }
+    }
+
+    /// Sleeps, waking early on shutdown, so a worker backing off from a dead database still stops promptly.
+    private func pause(seconds: Double) async {
+        let until = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while !stopping.isSet && !Task.isCancelled && ContinuousClock.now < until {
+            try? await Task.sleep(for: .milliseconds(200))
         }
     }
 

@@ -3,7 +3,7 @@ import RetouchCore
 @testable import RetouchCodecs
 
 /// The error code a decode throws, or nil when it succeeds.
-private func decodeError(_ bytes: [UInt8], _ options: DecodeOptions = .init()) -> RetouchError? {
+func decodeError(_ bytes: [UInt8], _ options: DecodeOptions = .init()) -> RetouchError? {
     do {
         _ = try ImageDecoder.decode(bytes, options: options)
         return nil

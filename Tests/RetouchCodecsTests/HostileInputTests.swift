@@ -6,18 +6,6 @@ import RetouchCore
 /// Files built to hurt: bombs, cut-off and mislabelled files, odd profiles, extreme shapes.
 /// Each must give a RetouchError naming the problem, or decode correctly; never a crash or a hang.
 @Suite struct HostileInputTests {
-    private static func error(_ bytes: [UInt8], _ options: DecodeOptions = .init()) -> RetouchError? {
-        do {
-            _ = try ImageDecoder.decode(bytes, options: options)
-            return nil
-        } catch let error as RetouchError {
-            return error
-        } catch {
-            Issue.record("not a RetouchError: \(error)")
-            return nil
-        }
-    }
-
     // MARK: decompression bombs
 
     /// A few hundred bytes that declare a canvas far past the limit, with a body that could not
@@ -43,7 +31,7 @@ import RetouchCore
     @Test func bombsAreRefusedOnTheirHeaderAlone() throws {
         for bomb in Self.bombs() {
             #expect(bomb.bytes.count < 200, "\(bomb.format) bomb is \(bomb.bytes.count) bytes")
-            let refusal = Self.error(bomb.bytes)
+            let refusal = decodeError(bomb.bytes)
             #expect(refusal?.code == .imageTooLarge, "\(bomb.format): \(String(describing: refusal))")
             #expect(refusal?.message.contains("\(bomb.declared.0)x\(bomb.declared.1)") == true)
             // probe reads the same header and reports the size without refusing.
@@ -52,7 +40,7 @@ import RetouchCore
             // Refusing costs a header walk; printed for RELIABILITY.md, not asserted.
             let clock = ContinuousClock()
             let rounds = 1000
-            let elapsed = clock.measure { for _ in 0..<rounds { _ = Self.error(bomb.bytes) } }
+            let elapsed = clock.measure { for _ in 0..<rounds { _ = decodeError(bomb.bytes) } }
             let micros = Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6
             print("bomb \(bomb.format) \(bomb.declared.0)x\(bomb.declared.1) in \(bomb.bytes.count) bytes: refused in \(micros / Double(rounds)) µs")
         }
@@ -66,7 +54,7 @@ import RetouchCore
         let png = PNGChunks.signature + Fixture.pngChunk("IHDR", Fixture.be32(width) + Fixture.be32(height) + [8, 0, 0, 0, 0])
             + Fixture.pngChunk("IDAT", Fixture.deflate(rows)) + Fixture.pngChunk("IEND", [])
         #expect(png.count < 64 << 10)
-        #expect(Self.error(png, DecodeOptions(maxPixels: 10_000_000))?.code == .imageTooLarge)
+        #expect(decodeError(png, DecodeOptions(maxPixels: 10_000_000))?.code == .imageTooLarge)
         #expect(try ImageDecoder.decode(png, options: DecodeOptions(maxPixels: width * height)).size.pixelCount == width * height)
     }
 
@@ -102,20 +90,20 @@ import RetouchCore
         let whole = try ImageEncoder.encode(Image(Fixture.noise(64, 48, channels: 3, seed: 7)), as: format)
         for tenth in 0..<10 {
             let cut = Array(whole.prefix(whole.count * tenth / 10))
-            let refusal = Self.error(cut)
+            let refusal = decodeError(cut)
             let expected: Set<RetouchError.Code> = tenth == 0 ? [.emptyFile] : [.truncatedImage, .corruptImage]
             #expect(refusal.map { expected.contains($0.code) } == true,
                     "\(format) cut to \(tenth * 10)% (\(cut.count) of \(whole.count) bytes): \(String(describing: refusal))")
             #expect(refusal?.message.isEmpty == false)
         }
-        #expect(Self.error(whole) == nil)
+        #expect(decodeError(whole) == nil)
     }
 
     @Test(arguments: ImageFormat.allCases)
     func wrongMagicBytesAreNotGuessedAround(format: ImageFormat) throws {
         var bytes = try ImageEncoder.encode(Image(Fixture.gradient(16, 16)), as: format)
         bytes[1] ^= 0xFF  // the format is recognised by its first bytes only
-        let refusal = Self.error(bytes)
+        let refusal = decodeError(bytes)
         #expect(refusal?.code == .unsupportedFormat)
         #expect(refusal?.message.contains("JPEG, PNG and WebP") == true)
     }

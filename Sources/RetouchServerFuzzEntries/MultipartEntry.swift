@@ -6,7 +6,7 @@ import RetouchServer
 
 /// The fifth fuzz target: a request as the image and job endpoints read it. The first line is
 /// the Content-Type header, the rest the body, through `RequestInput.parse` and its
-/// multipart-kit parser.
+/// own multipart reader (`MultipartForm`).
 public enum MultipartFuzzTarget {
     public static let name = "multipart"
 

@@ -1,5 +1,4 @@
 import Foundation
-import MultipartKit
 import Hummingbird
 
 /// A file a request carried.
@@ -81,31 +80,21 @@ package struct RequestInput: Sendable {
     }
 
     private mutating func addParts(of body: ByteBuffer, boundary: String) throws {
-        var parts: [(headers: [(String, String)], body: [UInt8])] = []
-        var headers: [(String, String)] = []
-        var partBody: [UInt8] = []
-        let parser = MultipartParser(boundary: boundary)
-        parser.onHeader = { name, value in headers.append((name, value)) }
-        parser.onBody = { chunk in partBody.append(contentsOf: chunk.readableBytesView) }
-        parser.onPartComplete = {
-            parts.append((headers, partBody))
-            headers = []
-            partBody = []
-        }
+        let form: MultipartForm
         do {
-            try parser.execute(body)
-        } catch {
-            throw APIError.badRequest("the multipart/form-data body is malformed (boundary \(boundary)); "
+            form = try MultipartForm(body: Array(body.readableBytesView), boundary: boundary)
+        } catch let error as MultipartForm.Malformed {
+            throw APIError.badRequest("the multipart/form-data body is malformed (boundary \(boundary)): \(error); "
                                       + "let your HTTP client build it (curl -F image_file=@photo.jpg)")
         }
-        guard !parts.isEmpty else {
-            throw APIError.badRequest("the multipart/form-data body has no complete part; was it cut short?")
+        guard !form.parts.isEmpty else {
+            throw APIError.badRequest("the multipart/form-data body has no part; send the image in the \(Self.imageField) field")
         }
-        for part in parts { try addPart(headers: part.headers, body: part.body) }
+        for part in form.parts { try addPart(part) }
     }
 
-    private mutating func addPart(headers: [(String, String)], body: [UInt8]) throws {
-        guard let disposition = headers.first(where: { $0.0.lowercased() == "content-disposition" })?.1 else {
+    private mutating func addPart(_ part: MultipartForm.Part) throws {
+        guard let disposition = part.header("content-disposition") else {
             throw APIError.badRequest("a multipart part has no Content-Disposition header naming its field")
         }
         let parsed = MediaTypeHeader(disposition)
@@ -114,15 +103,15 @@ package struct RequestInput: Sendable {
         }
         switch name {
         case Self.imageField:
-            images.append(UploadedFile(field: name, filename: parsed.parameters["filename"], bytes: body))
+            images.append(UploadedFile(field: name, filename: parsed.parameters["filename"], bytes: Array(part.body)))
         case Self.maskField:
-            masks.append(UploadedFile(field: name, filename: parsed.parameters["filename"], bytes: body))
+            masks.append(UploadedFile(field: name, filename: parsed.parameters["filename"], bytes: Array(part.body)))
         default:
-            guard body.count <= Self.maxFieldBytes else {
+            guard part.body.count <= Self.maxFieldBytes else {
                 throw APIError(.contentTooLarge, "payload_too_large",
-                               "field `\(name)` is \(body.count) bytes, over the \(Self.maxFieldBytes)-byte limit for text fields")
+                               "field `\(name)` is \(part.body.count) bytes, over the \(Self.maxFieldBytes)-byte limit for text fields")
             }
-            guard let text = String(validating: body, as: UTF8.self) else {
+            guard let text = String(validating: part.body, as: UTF8.self) else {
                 throw APIError.badRequest("field `\(name)` is not UTF-8 text; only \(Self.imageField) and \(Self.maskField) take files")
             }
             try addField(name, text)

@@ -86,9 +86,13 @@ struct CrashTests {
         let store = server.jobs.store, blobs = server.jobs.blobs
         let ids = try await Self.enqueue(store, blobs, count: Self.jobCount)
         var delays: [Double] = []
+        // The clock starts at the worker's first claim, so every kill lands inside job work (a slow
+        // start under load would otherwise use up the delay before any job is touched).
         for round in 0..<Self.jobCount {
+            guard try await store.counts().byState.filter({ !$0.key.isFinal }).values.reduce(0, +) > 0 else { break }
             let worker = try RetouchProcess(worker: server, leaseSeconds: 2, name: "killed-\(round)")
-            let delay = Double.random(in: 0.3...2.5)
+            try await worker.waitForLog("claimed job")
+            let delay = Double.random(in: 0.05...1.5)
             delays.append(delay)
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
             worker.signal(SIGKILL)

@@ -48,9 +48,19 @@ server=$!
 for _ in $(seq 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 port=$(grep -o '[0-9]*$' "$work/serve.out")
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$server/status"; }
-run_wrk() {  # connections seconds -> one JSON line
-    IMAGE="$image" KEY="$key" wrk -t2 -c"$1" -d"$2s" --timeout 30s -s bench/server/upscale.lua \
-        "http://127.0.0.1:$port" | grep '^{'
+. bench/server/statuses.sh
+# connections seconds -> one JSON line: wrk's figures plus "responses" by status from the server.
+run_wrk() {
+    local threads=$(( $1 < 2 ? $1 : 2 )) line
+    statuses_snapshot "$work/statuses.before"
+    line=$(IMAGE="$image" KEY="$key" wrk -t"$threads" -c"$1" -d"$2s" --timeout 30s -s bench/server/upscale.lua \
+        "http://127.0.0.1:$port" | grep '^{')
+    statuses_settled "$work/statuses.after"
+    python3 -c "
+import json, sys
+r = json.loads(sys.argv[1]); r['responses'] = json.loads(sys.argv[2])
+r['ok_per_second'] = round((r['requests'] - r['non_2xx']) / r['seconds'], 3)
+print(json.dumps(r))" "$line" "$(statuses_delta "$work/statuses.before" "$work/statuses.after")"
 }
 echo "{\"conditions\": {\"cores\": $(nproc), \"load_average\": \"$(cut -d' ' -f1-3 /proc/loadavg)\", \"server_workers\": $workers, \"queue\": $queue, \"image\": \"$(basename "$image")\"}}"
 # Warm-up, so the first level does not pay for page faults and lazy set-up.

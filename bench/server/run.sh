@@ -38,29 +38,20 @@ server=$!
 for _ in $(seq 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 port=$(grep -o '[0-9]*$' "$work/serve.out")
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
-upscale_counts() { curl -s -H "Authorization: Bearer $key" "http://127.0.0.1:$port/metrics" | grep '^retouch_http_requests_total{.*route="/v1/upscale"' || true; }
-upscale_counts > "$work/counts.before"
+. bench/server/statuses.sh
+statuses_snapshot "$work/statuses.before"
 before=$(cpu_ticks)
 IMAGE="$image" KEY="$key" wrk -t1 -c64 -d"${seconds}s" --timeout 30s -s bench/server/upscale.lua \
     "http://127.0.0.1:$port" | grep '^{' > "$work/upscale.json"
 after=$(cpu_ticks)
-# Requests wrk abandoned at the end still finish; wait for the counter to settle before reading it.
-for _ in $(seq 100); do
-    upscale_counts > "$work/counts.after"; sleep 0.3
-    upscale_counts | cmp -s - "$work/counts.after" && break
-done
-# Responses by status from the server's counter; the server's own CPU per image, whatever wrk takes.
-python3 - "$work/upscale.json" "$before" "$after" "$(getconf CLK_TCK)" "$work/counts.before" "$work/counts.after" <<'PY'
-import json, re, sys
-def counts(path):
-    result = {}
-    for line in open(path):
-        status = re.search(r'status="(\d+)"', line).group(1)
-        result[status] = result.get(status, 0) + int(float(line.split()[-1]))
-    return result
+statuses_settled "$work/statuses.after"
+# Throughput from wrk's own count in its window; the server's own CPU per image, whatever wrk
+# takes; responses by status (including requests still in flight when wrk stopped) from the server.
+python3 - "$work/upscale.json" "$before" "$after" "$(getconf CLK_TCK)" \
+    "$(statuses_delta "$work/statuses.before" "$work/statuses.after")" <<'PY'
+import json, sys
 result = json.load(open(sys.argv[1]))
-before, after = counts(sys.argv[5]), counts(sys.argv[6])
-result["responses"] = {status: n - before.get(status, 0) for status, n in after.items() if n > before.get(status, 0)}
+result["responses"] = json.loads(sys.argv[5])
 ok = result["requests"] - result["non_2xx"]
 result["ok_per_second"] = round(ok / result["seconds"], 3)
 result["server_cpu_ms_per_image"] = round((int(sys.argv[3]) - int(sys.argv[2])) * 1000 / int(sys.argv[4]) / max(ok, 1), 2)

@@ -15,16 +15,7 @@ enum AutoChoice {
 
     static func choose(_ region: RegionView) -> FillMethod {
         let stats = RegionStats(region, ring: ring)
-        let force = Tune.get("force", 0)
-        if force == 1 { return .spectral }
-        if force == 2 { return .stroke }
-        if force == 3 { return .harmonic }
-        if force == 4 { return .patch }
-        if force == 5 { return .diffuse }
-        if stats.inscribedRadius <= Tune.get("thinr", thinRadius) {
-            let thin = Tune.get("thin", 0)
-            return thin == 1 ? .spectral : thin == 2 ? .stroke : .diffuse
-        }
+        if stats.inscribedRadius <= thinRadius { return .diffuse }
         if stats.ringTexture < smoothTexture { return .harmonic }
         return .blended
     }

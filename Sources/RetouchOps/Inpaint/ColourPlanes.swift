@@ -11,7 +11,7 @@ struct ColourPlanes {
 
     init(_ canvas: FillCanvas) {
         let n = canvas.pixelCount, ch = canvas.channels
-        ycc = canvas.colorChannels == 3 && Tune.get("ycc", 1) == 1
+        ycc = canvas.colorChannels == 3
         var planes = (0..<ch).map { c in (0..<n).map { canvas.samples[$0 * ch + c] } }
         if ycc {
             for p in 0..<n {

@@ -3,10 +3,8 @@ import RetouchCore
 
 /// How one region is filled.
 enum FillMethod: Sendable, Equatable {
-    case diffuse, patch, harmonic, spectral
-    /// A mean of the diffuse and spectral fills, for strokes (`StrokeFill`).
-    case stroke
-    /// A weighted mean of the patch, membrane and spectral fills (`BlendedFill`).
+    case diffuse, patch, harmonic
+    /// A weighted mean of the patch, membrane, thin-plate and spectral fills (`BlendedFill`).
     case blended
     case flat(r: UInt8, g: UInt8, b: UInt8)
 
@@ -14,14 +12,13 @@ enum FillMethod: Sendable, Equatable {
     var name: String {
         switch self {
         case .diffuse: "diffuse"; case .patch: "patch"; case .harmonic: "blur"; case .blended: "patch+blur+spectral"
-        case .spectral: "spectral"; case .stroke: "diffuse+spectral"
         case .flat: "color"
         }
     }
 
     /// Order of the passes: cheap, context-free fills first, so later passes can use them.
     var pass: Int {
-        switch self { case .flat: 0; case .harmonic: 1; case .diffuse, .stroke: 2; case .patch, .blended, .spectral: 3 }
+        switch self { case .flat: 0; case .harmonic: 1; case .diffuse: 2; case .patch, .blended: 3 }
     }
 
     var usesPatches: Bool { self == .patch || self == .blended }
@@ -114,7 +111,6 @@ struct RegionDriver {
         switch method {
         case .flat, .harmonic: return 1
         case .diffuse: return parameters.radius + 1
-        case .spectral, .stroke: return Swift.max(parameters.radius + 1, SpectralFill.reach)
         case .patch, .blended:
             if let margin = parameters.searchMargin { return margin }
             let side = Swift.max(component.boundingBox.width, component.boundingBox.height)
@@ -253,8 +249,6 @@ struct ClusterJob: Sendable {
         case .flat(let r, let g, let b): FlatFill(r: r, g: g, b: b).run(&canvas)
         case .harmonic: HarmonicFill().run(&canvas)
         case .diffuse: FastMarchingFill(radius: p.radius).run(&canvas)
-        case .spectral: SpectralFill().run(&canvas)
-        case .stroke: StrokeFill(radius: p.radius).run(&canvas)
         case .patch:
             if try patchFill(p).run(&canvas, context: context) == .noSource {
                 if !p.sourceRegions.isEmpty {

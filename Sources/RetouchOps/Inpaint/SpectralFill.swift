@@ -33,21 +33,19 @@ struct SpectralFill {
     }
 
     var window = 32
-    /// How far outside a region the windows reach for known pixels.
-    static let reach = 16
     /// Largest first; the last size never splits. Decays and spreads as in Genser et al.
-    var levels = Array([Level(side: 16, decay: Tune.get("d16", 0.8), lumaSpread: Tune.get("s16", 3.6), chromaSpread: Tune.get("c16", 1.5)),
-                  Level(side: 8, decay: Tune.get("d8", 0.7), lumaSpread: Tune.get("s8", 7.6), chromaSpread: Tune.get("c8", 2.5)),
-                  Level(side: 4, decay: Tune.get("d4", 0.66), lumaSpread: .infinity, chromaSpread: .infinity)].dropFirst(Int(Tune.get("skip", 0))))
+    var levels = [Level(side: 16, decay: 0.8, lumaSpread: 3.6, chromaSpread: 1.5),
+                  Level(side: 8, decay: 0.7, lumaSpread: 7.6, chromaSpread: 2.5),
+                  Level(side: 4, decay: 0.66, lumaSpread: .infinity, chromaSpread: .infinity)]
     /// Weight of a pixel filled by an earlier block, relative to a known one.
-    var filledWeight: Float = Tune.get("fw", 0.5)
+    var filledWeight: Float = 0.5
     /// Share of each projection taken per iteration: the basis functions are not orthogonal
     /// over the weighted window, so a full step would overshoot.
-    var stepShare: Float = Tune.get("step", 0.5)
+    var stepShare: Float = 0.5
     /// Basis functions per block (a conjugate pair counts two): `iterationsPerLevel` times
     /// the window's spread, within `iterations`.
-    var iterationsPerLevel: Float = Tune.get("ipl", 1000) / 255
-    var iterations = Int(Tune.get("imin", 20))...Int(Tune.get("imax", 100))
+    var iterationsPerLevel: Float = 1000 / 255
+    var iterations = 20...100
 
     func run(_ canvas: inout FillCanvas) {
         guard canvas.fillCount > 0, canvas.hasKnown else { return }

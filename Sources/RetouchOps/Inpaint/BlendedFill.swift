@@ -15,6 +15,7 @@ import RetouchCore
 struct BlendedFill {
     var patch: PatchFill
     var exactRepeat: Float = 2
+    var thinPlateReach: Float = 40
 
     struct Weights {
         var membrane: Float, thinPlate: Float, patch: Float, spectral: Float
@@ -54,6 +55,13 @@ struct BlendedFill {
         try context.checkCancelled()
         var thinPlate = membrane
         BiharmonicFill().refine(&thinPlate)
+        // Where the edge is busy, a thin plate extrapolates its slopes far past any plausible
+        // colour (on a held-out photo, to 255 in a dark area); it may depart from the
+        // membrane by at most `thinPlateReach` levels.
+        for i in thinPlate.samples.indices {
+            let m = membrane.samples[i]
+            thinPlate.samples[i] = Swift.max(m - thinPlateReach, Swift.min(m + thinPlateReach, thinPlate.samples[i]))
+        }
         let depth = Mask(unchecked: canvas.width, canvas.height, canvas.state.map { $0 == .fill })
             .squaredDistance(toHole: false)
         for p in 0..<canvas.pixelCount where canvas.state[p] == .fill {

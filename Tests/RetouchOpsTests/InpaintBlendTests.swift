@@ -24,6 +24,46 @@ struct InpaintBlendTests {
         #expect(spectral > Fixtures.psnr(membrane.image8, truth, inside: mask) + 10)
     }
 
+    /// A bowl (a quadratic surface) is in the thin plate's null space, so it comes back to
+    /// within rounding, while the membrane, which has no curvature to give, sags by more.
+    @Test func thinPlateContinuesACurvedSurface() throws {
+        let truth = Image8(width: 64, height: 64, channels: 1) { x, y, _ in
+            UInt8((60 + 0.1 * Double((x - 32) * (x - 32)) + 0.06 * Double((y - 30) * (y - 30))).rounded())
+        }
+        let mask = Fixtures.box(truth.size, Rect(x: 20, y: 18, width: 24, height: 24))
+        var membrane = FillCanvas(image: Fixtures.scribble(truth, mask), rect: Rect(size: truth.size),
+                                  state: mask.isHole.map { $0 ? .fill : .known })
+        HarmonicFill().run(&membrane)
+        var plate = membrane
+        BiharmonicFill().refine(&plate)
+        #expect(Fixtures.maxDifference(plate.image8, truth, inside: mask) <= 2)
+        #expect(Fixtures.maxDifference(membrane.image8, truth, inside: mask) > 6)
+    }
+
+    /// Flat colour survives the spectral fill's luma/chroma round trip exactly, for RGB and
+    /// for gray with alpha.
+    @Test(arguments: [[90, 140, 210], [77, 200]] as [[UInt8]])
+    func spectralFillKeepsFlatColour(colour: [UInt8]) throws {
+        let truth = Fixtures.constant(48, 40, colour)
+        let mask = Fixtures.box(truth.size, Rect(x: 10, y: 9, width: 26, height: 20))
+        var canvas = FillCanvas(image: Fixtures.scribble(truth, mask), rect: Rect(size: truth.size),
+                                state: mask.isHole.map { $0 ? .fill : .known })
+        SpectralFill().run(&canvas)
+        #expect(canvas.image8 == truth)
+    }
+
+    /// The blend's weights sum to 1 at every depth (so flat colour and ramps stay exact), and
+    /// the spectral fill leads at the edge while the smooth fills lead deep inside.
+    @Test func blendWeightsAreAConvexishMixByDepth() {
+        for depth in stride(from: Float(0), through: 80, by: 0.5) {
+            let w = BlendedFill.weights(at: depth)
+            #expect(abs(w.membrane + w.thinPlate + w.patch + w.spectral - 1) < 1e-5)
+        }
+        let edge = BlendedFill.weights(at: 1), deep = BlendedFill.weights(at: 40)
+        #expect(edge.spectral > edge.membrane + edge.thinPlate)
+        #expect(deep.membrane + deep.thinPlate > 0.6)
+    }
+
     /// A wide stroke across a high-contrast edge: neither side's colour may spread into the
     /// other (the dark smear), for the patch engine or auto's blend.
     @Test(arguments: ["patch", "auto"])

@@ -19,7 +19,7 @@ struct HarmonicFill {
             let cw = (w + 1) / 2, chh = (h + 1) / 2
             var coarse = [Float](repeating: 0, count: cw * chh * ch)
             var coarseState = [FillCanvas.State](repeating: .blocked, count: cw * chh)
-            downsample(values, state, w, h, ch, &coarse, &coarseState, cw, chh)
+            Self.downsample(values, state, w, h, ch, &coarse, &coarseState, cw, chh)
             solve(&coarse, coarseState, cw, chh, ch)
             for y in 0..<h {
                 for x in 0..<w where state[y * w + x] == .fill {
@@ -28,14 +28,14 @@ struct HarmonicFill {
                 }
             }
         } else {
-            seedWithMean(&values, state, ch)
+            Self.seedWithMean(&values, state, ch)
         }
         relax(&values, state, w, h, ch)
     }
 
     /// A coarse pixel is known if any of its four children is (their mean), to fill if none
     /// is known but some are to fill, and blocked otherwise.
-    private func downsample(_ values: [Float], _ state: [FillCanvas.State], _ w: Int, _ h: Int, _ ch: Int,
+    static func downsample(_ values: [Float], _ state: [FillCanvas.State], _ w: Int, _ h: Int, _ ch: Int,
                             _ coarse: inout [Float], _ coarseState: inout [FillCanvas.State], _ cw: Int, _ chh: Int) {
         for cy in 0..<chh {
             for cx in 0..<cw {
@@ -62,7 +62,7 @@ struct HarmonicFill {
         }
     }
 
-    private func seedWithMean(_ values: inout [Float], _ state: [FillCanvas.State], _ ch: Int) {
+    static func seedWithMean(_ values: inout [Float], _ state: [FillCanvas.State], _ ch: Int) {
         var sum = [Float](repeating: 0, count: ch), count: Float = 0
         for p in state.indices where state[p] == .known {
             for c in 0..<ch { sum[c] += values[p * ch + c] }

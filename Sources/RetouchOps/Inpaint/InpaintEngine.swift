@@ -45,7 +45,8 @@ public struct InpaintRegion: Sendable, Equatable, Codable {
     public var rect: Rect
     public var pixelCount: Int
     /// The method that filled it: an engine name (`diffuse`, `patch`), a hint (`color`,
-    /// `blur`), or `patch+blur+spectral` where `auto` blended them (see `BlendedFill`).
+    /// `blur`), or `patch+blur+spectral` where `auto` blended them (with the thin plate; see
+    /// `BlendedFill`).
     public var engine: String
 }
 
@@ -87,7 +88,7 @@ public enum InpaintEngines {
 
     public static let auto = InpaintEngine(
         name: "auto",
-        summary: "per region: diffuse for thin strokes, blur for smooth surroundings, elsewhere a weighted mean of patch, blur and (near the edge) a spectral fill") { image, mask, p, context in
+        summary: "per region: diffuse for thin strokes, blur for smooth surroundings, elsewhere a mean of blur, thin-plate, patch and spectral fills weighted by depth in the hole") { image, mask, p, context in
         try RegionDriver(parameters: p, context: context).fill(image, mask: mask) { region in
             p.sourceRegions.isEmpty ? AutoChoice.choose(region) : .patch
         }

@@ -4,7 +4,7 @@ import RetouchCore
 /// How one region is filled.
 enum FillMethod: Sendable, Equatable {
     case diffuse, patch, harmonic
-    /// A weighted mean of the patch, membrane and spectral fills (`BlendedFill`).
+    /// A weighted mean of the patch, membrane, thin-plate and spectral fills (`BlendedFill`).
     case blended
     case flat(r: UInt8, g: UInt8, b: UInt8)
 

@@ -3,20 +3,24 @@
 /// Overlay ink is printed in one colour that the photo around it seldom has (an orange date
 /// stamp on red containers, a whitened watermark over grass), even where its contrast in
 /// brightness is lower than the texture's own edges. A pixel whose colour falls in no cell the
-/// background occupies, nor in a neighbouring cell, is new there.
+/// background occupies, nor near one, is new there.
 struct ColourPalette {
-    /// Cells per channel: 16 levels of 16, so neighbouring cells tolerate about +-16 per channel.
+    /// Cells per channel (16 levels of 16), and how many cells around a seen colour count as seen:
+    /// a colour is new when every channel combination differs by more than about 32-48 levels.
     private static let levels = 16
+    private static let growth = 2
     private var occupied = [Bool](repeating: false, count: levels * levels * levels)
 
     init(_ colours: [SIMD3<Float>]) {
         let n = Self.levels
         var seen = [Bool](repeating: false, count: n * n * n)
         for colour in colours { seen[Self.cell(colour)] = true }
-        // Grow every seen cell by one in each direction, so colours near a cell boundary match.
+        // Grow every seen cell by two in each direction: colours near a cell boundary, and the
+        // shades a gradient takes inside the box but not around it, still match.
+        let g2 = Self.growth
         for r in 0..<n { for g in 0..<n { for b in 0..<n where seen[(r * n + g) * n + b] {
-            for dr in max(0, r - 1)...min(n - 1, r + 1) { for dg in max(0, g - 1)...min(n - 1, g + 1) {
-                for db in max(0, b - 1)...min(n - 1, b + 1) { occupied[(dr * n + dg) * n + db] = true }
+            for dr in max(0, r - g2)...min(n - 1, r + g2) { for dg in max(0, g - g2)...min(n - 1, g + g2) {
+                for db in max(0, b - g2)...min(n - 1, b + g2) { occupied[(dr * n + dg) * n + db] = true }
             } }
         } } }
     }

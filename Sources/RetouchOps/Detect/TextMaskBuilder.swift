@@ -85,7 +85,9 @@ public struct TextMaskBuilder: Sendable {
         let ringColours = ringPixels.map { CaptionPlate.colour(image, $0.x, $0.y) }
         let ringNoise = percentile(ringPixels.map(\.d), 0.8)
         let threshold = max(otsuThreshold(inside.map(\.d)), ringNoise, options.minContrast)
-        let bandNoise = percentile(ringPixels.map(\.d), 0.95)
+        // Weaker pixels (rims, glow, ink in a new colour) must beat everything the background
+        // band shows, so texture cannot pass; lower floors let strokes creep along grain.
+        let bandNoise = ringPixels.map(\.d).max() ?? 0
         let weakThreshold = max(0.5 * threshold, bandNoise, 0.6 * options.minContrast)
         let background = ColourPalette(ringColours)
         // Letter counters narrower than the window stand out too and are taken with the
@@ -104,7 +106,7 @@ public struct TextMaskBuilder: Sendable {
         }
         let strong = text
         text = grownIntoHalo(text, deviation: deviation, weakThreshold: weakThreshold,
-                             steps: max(2, Int((across * 0.25).rounded())))
+                             steps: max(2, Int((across * 0.15).rounded())))
         var found = RegionStrokes(area: region.polygon)
         found.regionPixels = inside.count
         found.textPixels = textColours.count

@@ -67,3 +67,11 @@ func secondsSince(_ start: ContinuousClock.Instant) -> Double {
     let d = ContinuousClock.now - start
     return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
 }
+
+/// CPU seconds (all threads of this process) used so far; differences time work on a shared
+/// machine, where wall-clock seconds include waiting for other processes.
+func processCPUSeconds() -> Double {
+    var spec = timespec()
+    guard clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec) == 0 else { return 0 }
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}

@@ -44,6 +44,8 @@ struct EraseText: AsyncParsableCommand {
         _ = try InpaintEngines.registry.lookup(engine)
         let analyzer = try text.analyzer()
         let image = try readImage(input, inputOptions, keepMetadata: output.keepMetadata)
+        try Registries.textDetector.load()
+        let workStart = ContinuousClock.now, workCPUStart = processCPUSeconds()
         let pixels = image.pixels.eightBit
         let analysis = try analyzer.analyse(pixels, context: text.context)
         let erase = !route || analysis.needsCleaning
@@ -59,6 +61,7 @@ struct EraseText: AsyncParsableCommand {
             result = filled.image
             notes += filled.notes
         }
+        let workSeconds = secondsSince(workStart), workCPUSeconds = processCPUSeconds() - workCPUStart
         if image.pixels.bitDepth == 16 { notes.append("the 16-bit input was processed and written at 8 bits") }
         try ImageFile.write(Image(result, metadata: image.metadata), to: output.output, options: output.encodeOptions)
         if let maskOut { try writeMask(textMask, to: maskOut) }
@@ -67,7 +70,8 @@ struct EraseText: AsyncParsableCommand {
                                      erased: erase && !mask.isEmpty,
                                      regions: analysis.detection.regions.map(RegionReport.init),
                                      maskCoverage: (mask.coverage * 1_000_000).rounded() / 1_000_000,
-                                     notes: notes, seconds: secondsSince(start))
+                                     notes: notes, seconds: secondsSince(start), workSeconds: workSeconds,
+                                     workCPUSeconds: workCPUSeconds)
         if json {
             try printJSON(report)
         } else {
@@ -85,10 +89,17 @@ struct EraseTextReport: Codable {
     var regions: [RegionReport]
     var maskCoverage: Double
     var notes: [String]
+    /// The whole command, from start to the written output.
     var seconds: Double
+    /// Detection, masks, routing and the fill alone: no model load, decoding or encoding.
+    var workSeconds: Double
+    /// The CPU seconds of that work, all threads together.
+    var workCPUSeconds: Double
 
     enum CodingKeys: String, CodingKey {
         case input, output, engine, erased, regions, notes, seconds
+        case workSeconds = "work_seconds"
+        case workCPUSeconds = "work_cpu_seconds"
         case overlayProbability = "overlay_probability"
         case maskCoverage = "mask_coverage"
     }

@@ -77,6 +77,49 @@ func strokesOfSolidTextAreMaskedTightly(colour: [UInt8]) throws {
     #expect(result.coverage < Double((plate.width + 8) * (plate.height + 8)) / Double(image.pixelCount))
 }
 
+@Test func priceTagWithSoftLetterEdgesIsTakenWholeWhenTheBoxStraddlesItsEdge() throws {
+    // A JPEG-like red tag: slightly noisy plate, white letters with half-blended rims (what
+    // anti-aliasing leaves between strokes), and a detector box reaching a few pixels past the plate.
+    let plate = Rect(x: 28, y: 30, width: 190, height: 48)
+    var image = DetectScene.photo(width: 480, height: 160)
+    var state: UInt64 = 7
+    for y in plate.y..<plate.maxY { for x in plate.x..<plate.maxX { for c in 0..<3 {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        image[x, y, c] = UInt8(clamping: [220, 30, 30][c] + Int(state >> 61) - 3)
+    } } }
+    let ink = DetectScene.inkMask("SALE 24", x: 40, y: 40, cell: 4, size: image.size)
+    DetectScene.draw(DetectScene.grown(ink, radius: 1, size: image.size), colour: [255, 255, 255], alpha: 0.5, on: &image)
+    DetectScene.draw(ink, colour: [255, 255, 255], on: &image)
+    let region = DetectScene.region(x: 40, y: 40, cell: 4, count: 7, margin: 14)
+    let result = try TextMaskBuilder().mask(for: [region], in: image)
+    #expect(result.regions.first?.isPlate == true)
+    var covered = 0, spill = 0
+    let allowed = Rect(x: plate.x - 4, y: plate.y - 4, width: plate.width + 8, height: plate.height + 8)
+    for y in 0..<image.height { for x in 0..<image.width where result.mask[x, y, 0] >= 128 {
+        if plate.contains(Rect(x: x, y: y, width: 1, height: 1)) { covered += 1 }
+        if !allowed.contains(Rect(x: x, y: y, width: 1, height: 1)) { spill += 1 }
+    } }
+    #expect(Double(covered) / Double(plate.width * plate.height) >= 0.99)
+    #expect(spill == 0)
+}
+
+@Test func faintWatermarkRimsBeyondTheDilationJoinTheirStrokes() throws {
+    // Letters at 30% opacity with a fainter 2 px rim (soft font edges, glow); with the mask grown
+    // by only 1 px, the rim is reached by hysteresis from the strokes, not by the dilation.
+    var s = scene(colour: [255, 255, 255], alpha: 0.3, grain: 6)
+    s.image = DetectScene.photo(width: s.image.width, height: s.image.height, grain: 6)
+    let rim = DetectScene.grown(s.ink, radius: 2, size: s.image.size)
+    DetectScene.draw(rim, colour: [255, 255, 255], alpha: 0.2, on: &s.image)
+    DetectScene.draw(s.ink, colour: [255, 255, 255], alpha: 0.3, on: &s.image)
+    s.ink = rim
+    var options = TextMaskBuilder.Options()
+    options.dilation = 1
+    let result = try TextMaskBuilder(options: options).mask(for: [s.region], in: s.image)
+    let (recall, spill) = recallAndSpill(result.mask, s, allowance: 3)
+    #expect(recall >= 0.97)
+    #expect(spill < 0.01)
+}
+
 @Test func flatBackgroundIsNotMistakenForAPlate() throws {
     let s = scene(colour: [20, 20, 20], grain: 0)
     let result = try TextMaskBuilder().mask(for: [s.region], in: s.image)

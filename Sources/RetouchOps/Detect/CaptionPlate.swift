@@ -6,12 +6,13 @@ import RetouchCore
 /// straight-edged rectangle within a line height above and below the text. Flat sky or walls
 /// keep going, or end in ragged outlines, and are left alone.
 enum CaptionPlate {
-    /// Most the ring colour may vary (RGB distance, standard deviation) for a plate.
-    static let maxRingSpread: Float = 10
-    /// How close to the ring's median colour a pixel must be to count as plate colour, and the
-    /// share of the ring that must have it.
+    /// Most the plate colour may vary (RGB distance, standard deviation) within the ring.
+    static let maxRingSpread: Float = 14
+    /// How close to the ring's most common colour a pixel must be to count as plate colour, and
+    /// the share of the ring that must have it. The share is low because a detector box often
+    /// reaches past the plate's edge, inside and out; the flood's rectangle test decides.
     static let dominantRadius: Float = 24
-    static let minDominantShare = 0.6
+    static let minDominantShare = 0.4
     /// Largest share of the image a plate may take.
     static let maxImageShare = 0.3
 
@@ -20,11 +21,12 @@ enum CaptionPlate {
         guard ring.count >= 8, region.polygon.count == 4 else { return nil }
         let top = region.polygon[1] - region.polygon[0]
         guard abs(atan2(top.y, top.x)) < 10 * .pi / 180 else { return nil }
-        // The plate colour is the ring's dominant colour: where the box meets the plate's edge,
-        // or strokes reach the ring, part of the ring shows something else.
+        // The plate colour is the ring's most common colour: where the box meets the plate's
+        // edge, or strokes reach the ring, part of the ring shows something else, and a median
+        // of two colours would be neither.
         let colours = ring.map { colour(image, $0.x, $0.y) }
-        let median = SIMD3((0..<3).map { c in percentile(colours.map { $0[c] }, 0.5) })
-        let dominant = colours.filter { distance($0, median) < dominantRadius }
+        let mode = mostCommonColour(colours)
+        let dominant = colours.filter { distance($0, mode) < dominantRadius }
         guard Double(dominant.count) >= minDominantShare * Double(colours.count) else { return nil }
         let (mean, spread) = colourStatistics(dominant)
         guard spread <= maxRingSpread else { return nil }
@@ -45,6 +47,18 @@ enum CaptionPlate {
         let b = flood.bounds
         return [SIMD2(Double(b.x), Double(b.y)), SIMD2(Double(b.maxX), Double(b.y)),
                 SIMD2(Double(b.maxX), Double(b.maxY)), SIMD2(Double(b.x), Double(b.maxY))]
+    }
+
+    /// The colour, among up to 64 evenly spaced candidates from `colours`, with the most
+    /// colours within `dominantRadius` of it.
+    private static func mostCommonColour(_ colours: [SIMD3<Float>]) -> SIMD3<Float> {
+        let step = max(1, colours.count / 64)
+        var best = colours[0], bestCount = -1
+        for candidate in stride(from: 0, to: colours.count, by: step).map({ colours[$0] }) {
+            let count = colours.reduce(0) { $0 + (distance($1, candidate) < dominantRadius ? 1 : 0) }
+            if count > bestCount { best = candidate; bestCount = count }
+        }
+        return best
     }
 
     private struct Flood {

@@ -17,6 +17,12 @@ public struct OnnxProbabilityMap: ProbabilityMapModel {
         return status.isAvailable ? .available : .missing("text detector \(spec.name): \(status.message)")
     }
 
+    /// Creates the shared session now rather than on the first image, so callers can time the
+    /// work on an image apart from loading the model.
+    public func load() throws {
+        _ = try InferenceRuntime.shared(config).session(modelPath: ModelFiles.require(spec, in: config))
+    }
+
     public func run(input: [Float], height: Int, width: Int) throws -> [Float] {
         let path = try ModelFiles.require(spec, in: config)
         let session = try InferenceRuntime.shared(config).session(modelPath: path)

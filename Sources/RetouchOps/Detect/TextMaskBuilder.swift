@@ -10,7 +10,8 @@ import RetouchCore
 /// and semi-transparent watermarks still differ from what lies around them. Pixels are text
 /// when their deviation beats both an Otsu split of the region and the typical (80th
 /// percentile) deviation in a thin band just outside the box, which DB's unclipped boxes leave
-/// as background. (Thresholds from the band alone were tried: outlines, glow and neighbouring
+/// as background; weaker pixels connected to those strokes join them when they still beat the
+/// band's texture (hysteresis), which takes anti-aliased rims, glow and faint watermark edges. (Thresholds from the band alone were tried: outlines, glow and neighbouring
 /// lines reach into it, so they came out either noisy or far too strict.) A
 /// region surrounded by one flat colour that ends in a rectangle nearby is a caption plate or
 /// price tag: the whole plate goes. The result is dilated and clipped to the region (or plate) grown by the dilation.
@@ -84,16 +85,28 @@ public struct TextMaskBuilder: Sendable {
         let ringColours = ringPixels.map { CaptionPlate.colour(image, $0.x, $0.y) }
         let ringNoise = percentile(ringPixels.map(\.d), 0.8)
         let threshold = max(otsuThreshold(inside.map(\.d)), ringNoise, options.minContrast)
+        // Weaker pixels (rims, glow, ink in a new colour) must beat everything the background
+        // band shows, so texture cannot pass; lower floors let strokes creep along grain.
+        let bandNoise = ringPixels.map(\.d).max() ?? 0
+        let weakThreshold = max(0.5 * threshold, bandNoise, 0.6 * options.minContrast)
+        let background = ColourPalette(ringColours)
         // Letter counters narrower than the window stand out too and are taken with the
         // strokes: recall matters more than a few background pixels inside letters.
         var text = Plane(width: context.width, height: context.height)
         var textColours = [SIMD3<Float>]()
         var lo = SIMD2(Int.max, Int.max), hi = SIMD2(Int.min, Int.min)
-        for p in inside where p.d > threshold {
+        // Strokes are what stands out most, or what stands out less but in a colour the
+        // surroundings do not have (coloured date stamps on busy texture, whose edges beat the
+        // ink's brightness contrast).
+        for p in inside where p.d > threshold
+            || (p.d > weakThreshold && background.isNew(CaptionPlate.colour(image, p.x, p.y))) {
             text[p.x - context.x, p.y - context.y] = 1
             textColours.append(CaptionPlate.colour(image, p.x, p.y))
             lo = pointwiseMin(lo, SIMD2(p.x, p.y)); hi = pointwiseMax(hi, SIMD2(p.x, p.y))
         }
+        let strong = text
+        text = grownIntoHalo(text, deviation: deviation, weakThreshold: weakThreshold,
+                             steps: max(2, Int((across * 0.15).rounded())))
         var found = RegionStrokes(area: region.polygon)
         found.regionPixels = inside.count
         found.textPixels = textColours.count
@@ -102,9 +115,14 @@ public struct TextMaskBuilder: Sendable {
         (found.backgroundColour, found.backgroundSpread) = CaptionPlate.colourStatistics(ringColours)
 
         // A plate shows as the dominant colour between the strokes when the box lies on it, or
-        // around the box when the plate is larger than the box.
-        let between = inside.filter { $0.d <= threshold }.map { (x: $0.x, y: $0.y) }
-        if options.plates, let plate = CaptionPlate.find(around: region, in: image, ring: between)
+        // around the box when the plate is larger than the box. Between the strokes, only pixels
+        // clear of the letters' anti-aliased edges tell the plate's colour.
+        let clearOfText = strong.dilated(radius: max(1, Int((across * 0.08).rounded())))
+        let between = inside.filter { $0.d <= threshold && text[$0.x - context.x, $0.y - context.y] == 0 }
+            .map { (x: $0.x, y: $0.y) }
+        let clearBetween = between.filter { clearOfText[$0.x - context.x, $0.y - context.y] == 0 }
+        if options.plates,
+           let plate = CaptionPlate.find(around: region, in: image, ring: clearBetween.count >= 8 ? clearBetween : between)
             ?? CaptionPlate.find(around: region, in: image, ring: band.map { ($0.x, $0.y) }) {
             paint(Polygon.outset(plate, by: Double(options.dilation)), into: &mask)
             found.area = plate
@@ -116,6 +134,38 @@ public struct TextMaskBuilder: Sendable {
             if grown[x - context.x, y - context.y] > 0 { mask[x, y, 0] = 255 }
         }
         return found
+    }
+
+    /// Hysteresis: pixels whose deviation beats `weakThreshold` and that connect (8-neighbours,
+    /// at most `steps` pixels away) to a text pixel join it. Anti-aliased edges, glow and the
+    /// faint rims of semi-transparent letters are reached this way, while weak texture elsewhere
+    /// in the box, which touches no stroke, stays out.
+    private func grownIntoHalo(_ text: Plane, deviation: Plane, weakThreshold: Float, steps: Int) -> Plane {
+        var grown = text
+        var frontier = [Int]()
+        for i in text.values.indices where text.values[i] > 0 { frontier.append(i) }
+        let w = text.width, h = text.height
+        for _ in 0..<steps where !frontier.isEmpty {
+            var next = [Int]()
+            for i in frontier {
+                let x = i % w, y = i / w
+                for dy in -1...1 {
+                    let ny = y + dy
+                    if ny < 0 || ny >= h { continue }
+                    for dx in -1...1 {
+                        let nx = x + dx
+                        if nx < 0 || nx >= w { continue }
+                        let j = ny * w + nx
+                        if grown.values[j] == 0 && deviation.values[j] > weakThreshold {
+                            grown.values[j] = 1
+                            next.append(j)
+                        }
+                    }
+                }
+            }
+            frontier = next
+        }
+        return grown
     }
 
     /// Pixels outside the polygon but within `width` of it (and inside `context`), with their deviation.

@@ -19,13 +19,14 @@ public struct OnnxProbabilityMap: ProbabilityMapModel {
 
     /// Creates the shared session now rather than on the first image, so callers can time the
     /// work on an image apart from loading the model.
-    public func load() throws {
-        _ = try InferenceRuntime.shared(config).session(modelPath: ModelFiles.require(spec, in: config))
+    public func load() throws { _ = try session() }
+
+    private func session() throws -> InferenceSession {
+        try InferenceRuntime.shared(config).session(modelPath: ModelFiles.require(spec, in: config))
     }
 
     public func run(input: [Float], height: Int, width: Int) throws -> [Float] {
-        let path = try ModelFiles.require(spec, in: config)
-        let session = try InferenceRuntime.shared(config).session(modelPath: path)
+        let session = try session()
         let tensor = try Tensor(shape: [1, 3, height, width], values: input)
         guard let output = try session.run([spec.inputName: tensor], outputs: [spec.outputName])[spec.outputName] else {
             throw RetouchError(.inference, "\(spec.name) returned no '\(spec.outputName)' output")

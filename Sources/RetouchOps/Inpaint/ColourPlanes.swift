@@ -30,13 +30,15 @@ struct ColourPlanes {
     func write(into canvas: inout FillCanvas) {
         let ch = canvas.channels
         for p in 0..<canvas.pixelCount where canvas.state[p] == .fill {
-            var out = values.map { $0[p] }
+            for c in 0..<ch { canvas.samples[p * ch + c] = values[c][p] }
             if ycc {
-                let y = out[0], cb = out[1], cr = out[2]
+                let y = values[0][p], cb = values[1][p], cr = values[2][p]
                 let r = y + cr / 0.713, b = y + cb / 0.564
-                out[0] = r; out[1] = (y - 0.299 * r - 0.114 * b) / 0.587; out[2] = b
+                canvas.samples[p * ch] = r
+                canvas.samples[p * ch + 1] = (y - 0.299 * r - 0.114 * b) / 0.587
+                canvas.samples[p * ch + 2] = b
             }
-            for c in 0..<ch { canvas.samples[p * ch + c] = Swift.max(0, Swift.min(255, out[c])) }
+            for c in 0..<ch { canvas.samples[p * ch + c] = Swift.max(0, Swift.min(255, canvas.samples[p * ch + c])) }
         }
     }
 }

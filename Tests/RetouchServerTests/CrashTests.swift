@@ -99,11 +99,14 @@ struct CrashTests {
             #expect(try await worker.waitForExit() == SIGKILL)
         }
         let finisher = try RetouchProcess(worker: server, leaseSeconds: 2, name: "finisher")
+        // The last killed worker may have finished every job already; a SIGTERM sent before the
+        // worker traps it would end the process with the signal's default action instead of a drain.
+        try await finisher.waitForLog("worker started")
         try await Self.waitUntil("every job to finish; kill delays \(delays); log: \(finisher.log)") {
             try await store.counts().byState.filter { !$0.key.isFinal }.values.reduce(0, +) == 0
         }
         finisher.signal(SIGTERM)
-        #expect(try await finisher.waitForExit() == 0)
+        #expect(try await finisher.waitForExit() == 0, "\(finisher.log)")
         try await Self.verify(store, blobs, ids)
         let taken = try await ids.asyncFilter { try await store.get($0)?.attempts ?? 0 > 1 }
         print("random kills (\(backend.rawValue)): \(ids.count) jobs, \(delays.count) workers killed after \(delays.map { String(format: "%.1f", $0) }) s, \(taken.count) jobs taken over")

@@ -14,6 +14,7 @@ public final class RetouchAPI: Sendable {
     public let settings: ServerSettings
     let resources: StepResources
     let keys: (any KeyStore)?
+    let keyCache: KeyVerdictCache
     let jobs: JobServices?
     let limiter: WorkLimiter
     public let metrics: ServerMetrics
@@ -32,6 +33,7 @@ public final class RetouchAPI: Sendable {
         self.settings = settings
         self.resources = resources
         self.keys = settings.requireAuth ? keys : nil
+        keyCache = KeyVerdictCache(seconds: settings.keyCacheSeconds)
         self.jobs = jobs
         limiter = WorkLimiter(workers: settings.workers, queue: settings.queue)
         metrics = ServerMetrics()
@@ -42,7 +44,7 @@ public final class RetouchAPI: Sendable {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: AccessMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
-        router.add(middleware: AuthMiddleware(keys: keys))
+        router.add(middleware: AuthMiddleware(keys: keys, cache: keyCache))
         let routes = RouteRecorder(router)
         addOperationsRoutes(routes)
         addImageRoutes(routes)

@@ -33,6 +33,9 @@ public struct ServerSettings: Sendable {
     public var drainSeconds: Double = 0
     /// Whether requests need an API key. Off only on a loopback address (see `validate`).
     public var requireAuth = true
+    /// Seconds a key found valid is trusted without asking the key store again; a revoked key
+    /// stops working at most this long after `retouch keys revoke`. 0 checks every request.
+    public var keyCacheSeconds: Double = 10
     /// Most images one job may carry.
     public var maxJobImages = 100
     /// Jobs that may wait in the queue before `POST /v1/jobs` answers 429.
@@ -53,6 +56,7 @@ public struct ServerSettings: Sendable {
         }
         guard drainSeconds >= 0, drainSeconds.isFinite else { throw invalid("--drain-seconds must be 0 or more") }
         guard maxHeaderBytes >= 1024 else { throw invalid("the header size limit must be at least 1024 bytes") }
+        guard keyCacheSeconds >= 0, keyCacheSeconds.isFinite else { throw invalid("--key-cache-seconds must be 0 or more") }
         guard queue >= 0 else { throw invalid("--queue must be 0 or more") }
         guard maxJobImages > 0, maxQueuedJobs > 0 else { throw invalid("job limits must be positive") }
         guard retentionSeconds >= 0, retentionSeconds.isFinite else { throw invalid("--retention must be 0 or more") }

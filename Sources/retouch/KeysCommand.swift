@@ -71,7 +71,7 @@ struct Keys: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a key by id; requests with it get 401 at once.")
+        static let configuration = CommandConfiguration(abstract: "Revoke a key by id; running servers refuse it within their --key-cache-seconds (10 s by default).")
 
         @Argument(help: "The key's id (see `retouch keys list`).")
         var id: String

@@ -79,6 +79,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Accept requests without an API key. Refused unless --host is a loopback address.")
     var noAuth = false
 
+    @Option(name: .long, help: "Seconds a valid API key is trusted before the key store is asked again (a revoked key works at most this long); 0 checks every request.")
+    var keyCacheSeconds: Double = ServerSettings().keyCacheSeconds
+
     @Option(name: .long, help: "Log format: text or json (one object per line).")
     var logFormat = "text"
 
@@ -103,6 +106,7 @@ struct Serve: AsyncParsableCommand {
         settings.queue = queue
         settings.threadsPerImage = threadsPerImage
         settings.requireAuth = !noAuth
+        settings.keyCacheSeconds = keyCacheSeconds
         settings.retentionSeconds = retentionHours * 3600
         settings.maxJobImages = maxJobImages
         settings.maxQueuedJobs = maxQueuedJobs

@@ -45,6 +45,41 @@ struct AuthTests {
         #expect(listed.map(\.id).contains(record.id) && listed.first { $0.id == record.id }?.isRevoked == true)
     }
 
+    @Test("a key used before its revocation works until its cache entry expires, then gets 401; with no cache at once")
+    func revokedWhileCached() async throws {
+        let clock = ManualClock()
+        let server = try await TestServer()
+        let (record, key) = try await server.keys.create(name: "cached")
+        let cache = KeyVerdictCache(seconds: 10, now: { clock.seconds })
+        #expect(try await cache.verify(key.text, in: server.keys).validID == record.id)
+        _ = try await server.keys.revoke(id: record.id)
+        clock.seconds = 9.9
+        #expect(try await cache.verify(key.text, in: server.keys).validID == record.id, "trusted within the window")
+        clock.seconds = 10.1
+        #expect(try await cache.verify(key.text, in: server.keys) == .revoked)
+
+        let uncached = try await TestServer { $0.keyCacheSeconds = 0 }
+        let (second, secondKey) = try await uncached.keys.create(name: "uncached")
+        let headers: HTTPFields = [.authorization: "Bearer \(secondKey.text)"]
+        #expect(try await probe(uncached, headers: headers).0 == .ok)
+        _ = try await uncached.keys.revoke(id: second.id)
+        #expect(try await probe(uncached, headers: headers).0 == .unauthorized)
+    }
+
+    @Test("the cache keeps only valid keys, never more than its capacity, and wrong secrets never pass")
+    func cacheBounds() async throws {
+        let server = try await TestServer()
+        let cache = KeyVerdictCache(seconds: 60, capacity: 2)
+        var keys: [APIKey] = []
+        for n in 0..<3 { keys.append(try await server.keys.create(name: "k\(n)").key) }
+        for key in keys { #expect(try await cache.verify(key.text, in: server.keys).validID == key.id) }
+        #expect(cache.count <= 2)
+        let wrongSecret = String(keys[2].text.dropLast(4)) + "0000"
+        #expect(try await cache.verify(wrongSecret, in: server.keys) == .invalid)
+        #expect(try await cache.verify(APIKey.generate().text, in: server.keys) == .invalid)
+        #expect(cache.count <= 2)
+    }
+
     @Test("a key in the query string is refused, even a valid one, even on a public route",
           arguments: ["/v1/models?api_key=KEY", "/v1/models?token=KEY", "/healthz?x=KEY"])
     func keyInQuery(uri: String) async throws {
@@ -86,4 +121,18 @@ struct AuthTests {
         settings.host = "0.0.0.0"
         #expect(throws: RetouchError.self) { try RetouchAPI(settings: settings, resources: testResources(), keys: nil) }
     }
+}
+
+/// A clock the test moves by hand.
+final class ManualClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0.0
+    var seconds: Double {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
+    }
+}
+
+extension KeyVerdict {
+    var validID: String? { if case .valid(let record) = self { record.id } else { nil } }
 }

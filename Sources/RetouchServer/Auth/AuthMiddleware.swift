@@ -16,6 +16,7 @@ struct AuthMiddleware: RouterMiddleware {
 
     /// nil when the server runs with `--no-auth` (loopback only): every request is anonymous.
     let keys: (any KeyStore)?
+    let cache: KeyVerdictCache
 
     func handle(_ request: Request, context: APIRequestContext,
                 next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
@@ -39,7 +40,7 @@ struct AuthMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw Self.unauthorized("the Authorization header must be `Bearer KEY`")
         }
-        switch try await keys.verify(String(parts[1]).trimmingCharacters(in: .whitespaces)) {
+        switch try await cache.verify(String(parts[1]).trimmingCharacters(in: .whitespaces), in: keys) {
         case .valid(let record): return Principal(id: record.id, name: record.name)
         case .revoked: throw Self.unauthorized("this API key was revoked; ask for a new one")
         case .invalid: throw Self.unauthorized("invalid API key")

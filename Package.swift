@@ -104,7 +104,7 @@ let package = Package(
         // Server and queue benchmarks (bench/server/run.sh drives them).
         .executableTarget(name: "retouch-server-bench",
                           dependencies: ["RetouchCore", "RetouchCodecs", "RetouchOps", "RetouchPipeline", "RetouchJobs"],
-                          path: "bench/server", exclude: ["run.sh", "upscale.lua", "jobs.lua"]),
+                          path: "bench/server", exclude: ["run.sh", "load.sh", "statuses.sh", "upscale.lua", "jobs.lua"]),
 
         .testTarget(name: "RetouchCoreTests", dependencies: ["RetouchCore"]),
         .testTarget(name: "RetouchCodecsTests",

@@ -49,6 +49,17 @@ extension KeyStore {
     }
 }
 
+/// Runs a key store operation, turning a database's own error into an I/O error that says what failed.
+func withKeyStoreErrors<T>(_ action: String, _ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as RetouchError {
+        throw error
+    } catch {
+        throw RetouchError(.io, "key store: cannot \(action): \(String(reflecting: error))")
+    }
+}
+
 enum KeyNames {
     /// Names are labels for people; keep them printable and short.
     static func validated(_ name: String) throws -> String {

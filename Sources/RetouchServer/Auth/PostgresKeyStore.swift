@@ -44,7 +44,7 @@ public final class PostgresKeyStore: KeyStore {
         let key = APIKey.generate()
         let record = APIKeyRecord(id: key.id, name: name, createdAt: Date(), revokedAt: nil)
         let (id, hash, created) = (record.id, key.hash, record.createdAt.timeIntervalSince1970)
-        _ = try await guarded("create a key") {
+        _ = try await withKeyStoreErrors("create a key") {
             try await self.client.query(
                 "INSERT INTO api_keys (id, name, hash, created_at) VALUES (\(id), \(name), \(hash), \(created))",
                 logger: self.logger)
@@ -53,7 +53,7 @@ public final class PostgresKeyStore: KeyStore {
     }
 
     public func list() async throws -> [APIKeyRecord] {
-        try await guarded("list keys") {
+        try await withKeyStoreErrors("list keys") {
             try await self.records("SELECT id, name, created_at, revoked_at, hash FROM api_keys ORDER BY created_at, id")
                 .map(\.record)
         }
@@ -61,7 +61,7 @@ public final class PostgresKeyStore: KeyStore {
 
     public func revoke(id: String) async throws -> APIKeyRecord {
         let now = Date().timeIntervalSince1970
-        let found = try await guarded("revoke a key") {
+        let found = try await withKeyStoreErrors("revoke a key") {
             try await self.client.query("UPDATE api_keys SET revoked_at = \(now) WHERE id = \(id) AND revoked_at IS NULL",
                                         logger: self.logger)
             return try await self.records("SELECT id, name, created_at, revoked_at, hash FROM api_keys WHERE id = \(id)").first
@@ -75,14 +75,14 @@ public final class PostgresKeyStore: KeyStore {
     public func verify(_ presented: String) async throws -> KeyVerdict {
         guard let key = APIKey(parsing: presented) else { return .invalid }
         let id = key.id
-        let stored = try await guarded("check a key") {
+        let stored = try await withKeyStoreErrors("check a key") {
             try await self.records("SELECT id, name, created_at, revoked_at, hash FROM api_keys WHERE id = \(id)").first
         }
         return Self.verdict(presented: presented, stored: stored)
     }
 
     public func hasActiveKeys() async throws -> Bool {
-        try await guarded("count keys") {
+        try await withKeyStoreErrors("count keys") {
             let rows = try await self.client.query("SELECT count(*) FROM api_keys WHERE revoked_at IS NULL", logger: self.logger)
             for try await count in rows.decode(Int.self) { return count > 0 }
             return false
@@ -101,15 +101,5 @@ public final class PostgresKeyStore: KeyStore {
                                         revokedAt: revoked.map(Date.init(timeIntervalSince1970:))), hash))
         }
         return result
-    }
-
-    private func guarded<T>(_ action: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as RetouchError {
-            throw error
-        } catch {
-            throw RetouchError(.io, "key store: cannot \(action): \(String(reflecting: error))")
-        }
     }
 }

@@ -39,7 +39,7 @@ public final class SQLiteKeyStore: KeyStore {
         let name = try KeyNames.validated(name)
         let key = APIKey.generate()
         let record = APIKeyRecord(id: key.id, name: name, createdAt: Date(), revokedAt: nil)
-        try await guarded("create a key") {
+        try await withKeyStoreErrors("create a key") {
             try await self.pool.write { db in
                 try db.execute(sql: "INSERT INTO api_keys (id, name, hash, created_at) VALUES (?, ?, ?, ?)",
                                arguments: [record.id, record.name, key.hash, record.createdAt.timeIntervalSince1970])
@@ -49,7 +49,7 @@ public final class SQLiteKeyStore: KeyStore {
     }
 
     public func list() async throws -> [APIKeyRecord] {
-        try await guarded("list keys") {
+        try await withKeyStoreErrors("list keys") {
             try await self.pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT id, name, created_at, revoked_at FROM api_keys ORDER BY created_at, id")
                     .map(Self.record)
@@ -58,7 +58,7 @@ public final class SQLiteKeyStore: KeyStore {
     }
 
     public func revoke(id: String) async throws -> APIKeyRecord {
-        let found: APIKeyRecord? = try await guarded("revoke a key") {
+        let found: APIKeyRecord? = try await withKeyStoreErrors("revoke a key") {
             try await self.pool.write { db in
                 try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                                arguments: [Date().timeIntervalSince1970, id])
@@ -74,7 +74,7 @@ public final class SQLiteKeyStore: KeyStore {
 
     public func verify(_ presented: String) async throws -> KeyVerdict {
         guard let key = APIKey(parsing: presented) else { return .invalid }
-        let stored: (APIKeyRecord, String)? = try await guarded("check a key") {
+        let stored: (APIKeyRecord, String)? = try await withKeyStoreErrors("check a key") {
             try await self.pool.read { db in
                 try Row.fetchOne(db, sql: "SELECT id, name, created_at, revoked_at, hash FROM api_keys WHERE id = ?",
                                  arguments: [key.id]).map { (Self.record($0), $0["hash"] as String) }
@@ -84,7 +84,7 @@ public final class SQLiteKeyStore: KeyStore {
     }
 
     public func hasActiveKeys() async throws -> Bool {
-        try await guarded("count keys") {
+        try await withKeyStoreErrors("count keys") {
             try await self.pool.read { db in
                 try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM api_keys WHERE revoked_at IS NULL)") ?? false
             }
@@ -95,15 +95,5 @@ public final class SQLiteKeyStore: KeyStore {
         APIKeyRecord(id: row["id"], name: row["name"],
                      createdAt: Date(timeIntervalSince1970: row["created_at"]),
                      revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
-    }
-
-    private func guarded<T>(_ action: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as RetouchError {
-            throw error
-        } catch {
-            throw RetouchError(.io, "key store: cannot \(action): \(error)")
-        }
     }
 }

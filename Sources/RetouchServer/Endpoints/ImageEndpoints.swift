@@ -56,10 +56,7 @@ extension RetouchAPI {
         }
 
         var timer = StepTimer()
-        let file = try input.singleImage()
-        let info = try checkedProbe(file.bytes, scale: scale)
-        let image = try ImageDecoder.decode(file.bytes, options: DecodeOptions(maxPixels: settings.maxPixels,
-                                                                               keepMetadata: keepMetadata))
+        let (info, image) = try decodeSingleImage(input, scale: scale, keepMetadata: keepMetadata)
         timer.lap("decode")
         let context = OperationContext(threads: settings.threadsPerImage)
         let pixels = try upscaler.upscale(image.pixels, scale: scale, context: context)
@@ -71,6 +68,15 @@ extension RetouchAPI {
         timer.lap("encode")
         return ImageResult(bytes: bytes, format: format, size: result.size, steps: timer.laps,
                            headers: [Self.modelHeader: upscaler.name, Self.scaleHeader: String(scale)])
+    }
+
+    /// The request's one image: its header checked against the pixel limits, then decoded.
+    func decodeSingleImage(_ input: RequestInput, scale: Int = 1, keepMetadata: Bool = false) throws -> (ImageInfo, Image) {
+        let file = try input.singleImage()
+        let info = try checkedProbe(file.bytes, scale: scale)
+        let image = try ImageDecoder.decode(file.bytes, options: DecodeOptions(maxPixels: settings.maxPixels,
+                                                                               keepMetadata: keepMetadata))
+        return (info, image)
     }
 
     /// Reads the header and refuses images over the pixel limits before any pixel memory exists.

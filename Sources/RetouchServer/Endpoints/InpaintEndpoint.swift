@@ -33,10 +33,7 @@ extension RetouchAPI {
         try options.rejectUnknown()
 
         var timer = StepTimer()
-        let file = try input.singleImage()
-        let info = try checkedProbe(file.bytes)
-        let image = try ImageDecoder.decode(file.bytes, options: DecodeOptions(maxPixels: settings.maxPixels,
-                                                                               keepMetadata: keepMetadata))
+        let (info, image) = try decodeSingleImage(input, keepMetadata: keepMetadata)
         let (mask, warnings) = try requestMask(try input.singleMask(), boxes: boxes, size: image.size)
         timer.lap("decode")
         let result = try Inpainter.inpaint(image.pixels.eightBit, mask: mask, engine: engine.name, hint: hint,

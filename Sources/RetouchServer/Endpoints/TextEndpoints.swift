@@ -48,10 +48,8 @@ extension RetouchAPI {
         let detector = try textDetector(&options)
         let includeMask = try options.bool("include_mask", default: false)
         try options.rejectUnknown()
-        let file = try input.singleImage()
-        _ = try checkedProbe(file.bytes)
         let start = ContinuousClock.now
-        let pixels = try ImageDecoder.decode(file.bytes, options: DecodeOptions(maxPixels: settings.maxPixels)).pixels.eightBit
+        let pixels = try decodeSingleImage(input).1.pixels.eightBit
         let detection = try detector.detect(pixels, context: OperationContext(threads: settings.threadsPerImage))
         let textMask = try TextMaskBuilder().mask(for: detection.regions, in: pixels)
         let elapsed = ContinuousClock.now - start
@@ -80,10 +78,7 @@ extension RetouchAPI {
         try options.rejectUnknown()
 
         var timer = StepTimer()
-        let file = try input.singleImage()
-        let info = try checkedProbe(file.bytes)
-        let image = try ImageDecoder.decode(file.bytes, options: DecodeOptions(maxPixels: settings.maxPixels,
-                                                                               keepMetadata: keepMetadata))
+        let (info, image) = try decodeSingleImage(input, keepMetadata: keepMetadata)
         timer.lap("decode")
         let context = OperationContext(threads: settings.threadsPerImage)
         var pixels = image.pixels.eightBit

@@ -100,6 +100,44 @@ async function errorFrom(xhr) {
   return new APIError(message, xhr.status, code);
 }
 
+/**
+ * Loads GET v1/models when called; only the latest call's answer counts, since a reply to a
+ * call made before the key changed may come last. `use(models)` applies it, `fail(error)` a failure.
+ */
+export function modelsLoader(use, fail) {
+  let latest = 0;
+  return async () => {
+    latest += 1;
+    const mine = latest;
+    try {
+      const models = await requestJSON('GET', 'v1/models');
+      if (mine === latest) use(models);
+    } catch (error) {
+      if (mine === latest) fail(error);
+    }
+  };
+}
+
+/** Select options for the upscalers: those not installed stay listed, disabled, saying what is missing. */
+export function upscalerOptions(upscalers) {
+  return upscalers.map((m) => ({
+    value: m.name, label: m.available ? m.name : `${m.name} (not installed)`, disabled: !m.available, title: m.missing || m.summary,
+  }));
+}
+
+/** Fills a select, keeping the current choice while it is usable, else `preferred`, else the first usable. */
+export function fillSelect(select, options, preferred) {
+  const keep = select.value || preferred;
+  select.replaceChildren(...options.map((o) => {
+    const option = new Option(o.label, o.value);
+    option.disabled = Boolean(o.disabled);
+    if (o.title) option.title = o.title;
+    return option;
+  }));
+  const usable = options.filter((o) => !o.disabled).map((o) => o.value);
+  select.value = usable.includes(keep) ? keep : (usable.includes(preferred) ? preferred : usable[0] || '');
+}
+
 /** Wires the key form in the page header: save to this tab's session, or forget. */
 export function mountKeyForm(onChange) {
   const form = document.getElementById('key-form');

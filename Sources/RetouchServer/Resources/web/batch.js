@@ -2,7 +2,9 @@
 // polling, show each image's route, p(overlay), QA verdict and thumbnails, and download all
 // results as one ZIP.
 
-import { APIError, formData, isCancel, mountKeyForm, request, requestJSON } from './api.js';
+import {
+  APIError, fillSelect, formData, isCancel, modelsLoader, mountKeyForm, request, requestJSON, upscalerOptions,
+} from './api.js';
 import { zipBlobs } from './zip.js';
 
 const $ = (id) => document.getElementById(id);
@@ -284,28 +286,10 @@ function uniqueName(name, used) {
 
 // ---- models for the upscale choice
 
-let modelsRequest = 0;
-
-async function loadModels() {
-  // Only the latest answer counts: a reply to the call made before the key changed may come last.
-  modelsRequest += 1;
-  const mine = modelsRequest;
-  try {
-    const models = await requestJSON('GET', 'v1/models');
-    if (mine !== modelsRequest) return;
-    const keep = ui.model.value;
-    ui.model.replaceChildren(...models.upscalers.map((m) => {
-      const option = new Option(m.available ? m.name : `${m.name} (not installed)`, m.name);
-      option.disabled = !m.available;
-      option.title = m.missing || m.summary;
-      return option;
-    }));
-    ui.model.value = models.upscalers.some((m) => m.name === keep && m.available) ? keep : 'lanczos3';
-    showError('');
-  } catch (error) {
-    if (mine === modelsRequest) reportError(error);
-  }
-}
+const loadModels = modelsLoader((models) => {
+  fillSelect(ui.model, upscalerOptions(models.upscalers), 'lanczos3');
+  showError('');
+}, reportError);
 
 ui.refresh.addEventListener('click', loadJobs);
 ui.cancelUpload.addEventListener('click', () => uploading && uploading.abort());

@@ -1,7 +1,9 @@
 // The editor page: open an image, paint or detect a mask, and run erase, remove and upscale
 // through the API. Every operation's result becomes the working image and an undo step.
 
-import { APIError, formData, isCancel, mountKeyForm, request, requestJSON } from './api.js';
+import {
+  APIError, fillSelect, formData, isCancel, modelsLoader, mountKeyForm, request, requestJSON, upscalerOptions,
+} from './api.js';
 import { History } from './history.js';
 import { MaskLayer } from './mask.js';
 import { Stage } from './stage.js';
@@ -335,43 +337,18 @@ function base64Blob(text, type) {
 
 // ---- models
 
-let modelsRequest = 0;
-
-async function loadModels() {
-  // Only the latest answer counts: a reply to the call made before the key changed may come last.
-  modelsRequest += 1;
-  const mine = modelsRequest;
-  try {
-    const models = await requestJSON('GET', 'v1/models');
-    if (mine !== modelsRequest) return;
-    state.upscalers = models.upscalers;
-    fillSelect(ui.upscaleModel, models.upscalers.map((m) => ({
-      value: m.name, label: m.available ? m.name : `${m.name} (not installed)`, disabled: !m.available, title: m.missing || m.summary,
-    })), 'lanczos3');
-    fillSelect(ui.engine, models.inpaint_engines.map((e) => ({ value: e.name, label: e.name, title: e.summary })), 'auto');
-    fillScales();
-    showError('');
-  } catch (error) {
-    if (mine === modelsRequest) showError(error.message);
-  }
-}
+const loadModels = modelsLoader((models) => {
+  state.upscalers = models.upscalers;
+  fillSelect(ui.upscaleModel, upscalerOptions(models.upscalers), 'lanczos3');
+  fillSelect(ui.engine, models.inpaint_engines.map((e) => ({ value: e.name, label: e.name, title: e.summary })), 'auto');
+  fillScales();
+  showError('');
+}, (error) => showError(error.message));
 
 function fillScales() {
   const model = state.upscalers.find((m) => m.name === ui.upscaleModel.value);
   const scales = model ? model.scales : [2];
   fillSelect(ui.upscaleScale, scales.map((s) => ({ value: String(s), label: `${s}×` })), ui.upscaleScale.value || '2');
-}
-
-function fillSelect(select, options, preferred) {
-  const keep = select.value || preferred;
-  select.replaceChildren(...options.map((o) => {
-    const option = new Option(o.label, o.value);
-    option.disabled = Boolean(o.disabled);
-    if (o.title) option.title = o.title;
-    return option;
-  }));
-  const usable = options.filter((o) => !o.disabled).map((o) => o.value);
-  select.value = usable.includes(keep) ? keep : (usable.includes(preferred) ? preferred : usable[0] || '');
 }
 
 // ---- status and controls

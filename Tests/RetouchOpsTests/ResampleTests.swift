@@ -134,3 +134,29 @@ func transparentColourDoesNotBleedIntoVisiblePixels(filter: ResampleFilter) {
     let up = Resampler.resize(step, width: 32, height: 1, filter: .lanczos3)
     #expect(up.samples.contains { $0 > 1 } && up.samples.contains { $0 < 0 })
 }
+
+@Test("cached axis weights are the weights computed afresh, for every size pair and kernel")
+func cachedWeightsMatchFresh() {
+    let cache = AxisWeightCache(maxWeights: 1_000_000)
+    for kernel in [ResampleKernel.triangle, .keysCubic, .lanczos3] {
+        for (from, to) in [(600, 1200), (1200, 600), (7, 13), (13, 7), (40, 3), (5, 5)] {
+            let fresh = AxisWeights(from: from, to: to, kernel: kernel)
+            #expect(cache.weights(from: from, to: to, kernel: kernel) == fresh)
+            #expect(cache.weights(from: from, to: to, kernel: kernel) == fresh, "and again, from the cache")
+        }
+    }
+}
+
+@Test("the weight cache never holds more weights than its bound, and stays correct after dropping entries")
+func weightCacheBound() {
+    let bound = 10_000
+    let cache = AxisWeightCache(maxWeights: bound)
+    for size in stride(from: 100, through: 2000, by: 100) {
+        let weights = cache.weights(from: size, to: size * 2, kernel: .lanczos3)
+        #expect(weights == AxisWeights(from: size, to: size * 2, kernel: .lanczos3))
+        #expect(cache.weightsHeld <= bound)
+    }
+    let huge = cache.weights(from: 100, to: 5000, kernel: .lanczos3)
+    #expect(huge.weights.count > bound, "an entry over the bound is computed but not kept")
+    #expect(cache.weightsHeld <= bound)
+}

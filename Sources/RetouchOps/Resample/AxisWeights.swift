@@ -3,7 +3,7 @@
 /// shrink factor when downscaling (antialiasing), centred on the output sample's centre.
 /// Windows are clipped at the image edge and their weights renormalised to sum to one, so
 /// edges are neither darkened nor padded with invented pixels.
-struct AxisWeights: Sendable {
+struct AxisWeights: Sendable, Equatable {
     /// First source index each output reads.
     let starts: [Int]
     /// How many consecutive source samples each output reads.

@@ -8,7 +8,7 @@ import RetouchCore
 enum SeparableResize {
     static func resize<S: ResampleStorage>(_ image: PixelBuffer<S>, width: Int, height: Int,
                                            kernel: ResampleKernel, threads: Int) -> PixelBuffer<S> {
-        let verticalWeights = AxisWeights(from: image.height, to: height, kernel: kernel)
+        let verticalWeights = AxisWeightCache.shared.weights(from: image.height, to: height, kernel: kernel)
         // The ring holds a whole vertical window of output-width rows. A heavy vertical shrink
         // into a wide output (a 1x30000 column into a 30000x1 line) would make that gigabytes,
         // so such resizes shrink the height first at the source width, then widen.
@@ -17,7 +17,7 @@ enum SeparableResize {
             let shortened = resize(image, width: image.width, height: height, kernel: kernel, threads: threads)
             return resize(shortened, width: width, height: height, kernel: kernel, threads: threads)
         }
-        let horizontal = TapTable<S.Work>(AxisWeights(from: image.width, to: width, kernel: kernel),
+        let horizontal = TapTable<S.Work>(AxisWeightCache.shared.weights(from: image.width, to: width, kernel: kernel),
                                           splat: image.channels > 1)
         let vertical = TapTable<S.Work>(verticalWeights)
         defer {

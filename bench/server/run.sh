@@ -53,6 +53,7 @@ for _ in $(seq "$rounds"); do
     upscale "$slice" | grep '^{' >> "$work/upscale.jsonl"
     after=$(cpu_ticks)
     echo "$((after - before))" >> "$work/ticks"
+    # Requests wrk left in flight must finish before the next baseline slice, or they would share its cores.
     statuses_settled "$work/statuses.round"
 done
 statuses_settled "$work/statuses.after"

@@ -71,7 +71,7 @@ extension RetouchAPI {
     }
 
     /// The request's one image: its header checked against the pixel limits, then decoded.
-    func decodeSingleImage(_ input: RequestInput, scale: Int = 1, keepMetadata: Bool = false) throws -> (ImageInfo, Image) {
+    func decodeSingleImage(_ input: RequestInput, scale: Int = 1, keepMetadata: Bool = false) throws -> (info: ImageInfo, image: Image) {
         let file = try input.singleImage()
         let info = try checkedProbe(file.bytes, scale: scale)
         let image = try ImageDecoder.decode(file.bytes, options: DecodeOptions(maxPixels: settings.maxPixels,

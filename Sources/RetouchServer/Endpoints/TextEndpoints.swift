@@ -49,7 +49,7 @@ extension RetouchAPI {
         let includeMask = try options.bool("include_mask", default: false)
         try options.rejectUnknown()
         let start = ContinuousClock.now
-        let pixels = try decodeSingleImage(input).1.pixels.eightBit
+        let pixels = try decodeSingleImage(input).image.pixels.eightBit
         let detection = try detector.detect(pixels, context: OperationContext(threads: settings.threadsPerImage))
         let textMask = try TextMaskBuilder().mask(for: detection.regions, in: pixels)
         let elapsed = ContinuousClock.now - start

@@ -1,10 +1,23 @@
+import Foundation
 import Testing
 import RetouchCore
 @testable import RetouchOps
 
-@Test func routerHasOneWeightPerFeature() {
-    #expect(Set(OverlayRouter.fittedWeights.keys) == Set(OverlayFeatures.names))
-    #expect(OverlayRouter().coefficients.count == OverlayFeatures.names.count)
+@Test func routerHasOneWeightPerFeatureAndPair() {
+    let names = OverlayFeatures.names
+    #expect(Set(OverlayRouter.fittedWeights.keys) == Set(names))
+    let pairKeys = names.indices.flatMap { i in names[i...].map { OverlayRouter.pairKey(names[i], $0) } }
+    #expect(Set(OverlayRouter.fittedPairWeights.keys) == Set(pairKeys))
+    #expect(OverlayRouter().coefficients.count == names.count)
+}
+
+@Test func routerAddsEachPairProductOnce() {
+    let router = OverlayRouter(coefficients: [1, 0], pairCoefficients: [[0, 2], [0, -1]], intercept: -1)
+    var features = OverlayFeatures(values: [0.5, 2])
+    // z = -1 + 1*0.5 + 2*0.5*2 - 1*2*2 = -2.5
+    #expect(abs(router.probability(features) - 1 / (1 + exp(2.5))) < 1e-12)
+    features = OverlayFeatures(values: [0, 0])
+    #expect(abs(router.probability(features) - 1 / (1 + exp(1.0))) < 1e-12)
 }
 
 @Test func noTextGivesZeroEvidence() throws {

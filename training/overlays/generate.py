@@ -24,7 +24,11 @@ Output (OUT defaults to bench/data/overlays):
                           and some channel changed by >= 10 (a white mark on white sky is not there to remove)
   OUT/clean/ID.jpg        for overlay images: the same crop without overlays (same JPEG settings)
 
-usage: generate.py [--photos DIR] [--out DIR] [--variants N] [--seed S] [--test-share F]
+usage: generate.py [--photos DIR] [--out DIR] [--variants N] [--seed S] [--test-share F] [--only-split S]
+
+`--variants 24 --only-split train --out bench/data/overlays-24` writes a larger set of the
+training photos' crops (the first 6 are the default set's) for fitting the router, without
+touching the held-back photos.
 """
 import argparse
 import csv
@@ -326,6 +330,7 @@ def main():
     parser.add_argument("--variants", type=int, default=6, help="crops per photo (each gives a clean and an overlay image)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--test-share", type=float, default=0.4)
+    parser.add_argument("--only-split", choices=["train", "test"], help="write only this split's photos")
     args = parser.parse_args()
 
     photos = sorted(p for p in Path(args.photos).iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
@@ -337,6 +342,8 @@ def main():
         (out / sub).mkdir(parents=True, exist_ok=True)
     rows = []
     for photo_path in photos:
+        if args.only_split and split[photo_path.name] != args.only_split:
+            continue
         photo = Image.open(photo_path).convert("RGB")
         stem = photo_path.stem
         for v in range(args.variants):

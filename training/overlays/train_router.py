@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
-"""Fits the overlay router: logistic regression p(overlay | features) on the features the
-Swift code emits, and writes the coefficients as Swift constants.
+"""Fits the overlay router: a logistic regression p(overlay | features) on the features the
+Swift code emits and their pairwise products, and writes the coefficients as Swift constants.
 
 Input: the generator's manifest (for labels and the by-photo split) and a JSON-lines file with
 one object per image: {"id": ..., "features": {name: value, ...}} as printed by
 `retouch detect IMAGE --json --features` (see training/overlays/README.md for the loop).
+`--fit FEATURES --fit-manifest M` fits on the training photos of another (larger) set made by
+the same generator, such as `generate.py --variants 24`; the held-back figures always come from
+the test photos of the first set, which no fit sees.
 
-Fitting: features are standardised on the training split, the model is fitted by Newton's
-method with a small L2 penalty (no intercept penalty), and the standardisation is folded into
-the coefficients so the Swift side is a plain dot product. Logistic regression fitted by
-maximum likelihood is calibrated on data like its training data; the reliability table on the
-held-back split checks that.
+Model: the features, plus every product of two features (interactions such as "many regions
+but each small" that a linear score cannot express), are standardised on the training split
+and fitted by Newton's method with an L2 penalty (no intercept penalty). The penalty is chosen
+by 5-fold cross-validation by photo on the training split (lowest log loss), never by the
+held-back figures. The standardisation is folded into the coefficients, so the Swift side is
+b + w.x + sum of q_ij x_i x_j. Logistic regression fitted by maximum likelihood is calibrated on
+data like its training data; the reliability table on the held-back split checks that.
 
 Evaluation on the test split (photos never seen in training): ROC AUC, accuracy at the 0.6
 threshold, the share of clean images above 0.6, and a reliability table.
@@ -18,11 +23,13 @@ threshold, the share of clean images above 0.6, and a reliability table.
 With --evaluate-only nothing is fitted: the overlay_probability the Swift router printed for
 each image (with the committed coefficients) is evaluated instead, end to end.
 
-usage: train_router.py FEATURES.jsonl [--manifest M] [--swift OUT.swift] [--l2 L] [--evaluate-only]
+usage: train_router.py FEATURES.jsonl [--manifest M] [--fit F.jsonl --fit-manifest M]
+                       [--swift OUT.swift] [--l2 L] [--evaluate-only]
 """
 import argparse
 import csv
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +50,7 @@ def load(features_path, manifest_path):
         if row is None:
             continue
         data.append((obj["id"], row["split"], int(row["label"]), [feats[n] for n in names], row["kinds"],
-                     obj.get("overlay_probability")))
+                     obj.get("overlay_probability"), row["photo"]))
     return names, data
 
 
@@ -62,6 +69,54 @@ def fit(x, y, l2, iterations=50):
         if np.abs(step).max() < 1e-10:
             break
     return w
+
+
+def pairs(count):
+    return [(i, j) for i in range(count) for j in range(i, count)]
+
+
+def expand(x):
+    """The features followed by every product x_i * x_j (i <= j)."""
+    return np.hstack([x] + [(x[:, i] * x[:, j])[:, None] for i, j in pairs(x.shape[1])])
+
+
+class Router:
+    """Degree-2 logistic regression with the standardisation folded in: p = sigmoid(b + c.expand(x))."""
+
+    def __init__(self, x, y, l2):
+        e = expand(x)
+        mean, std = e.mean(axis=0), e.std(axis=0)
+        std[std == 0] = 1
+        w = fit((e - mean) / std, y, l2)
+        self.standardised = w[1:]
+        self.coefficients = w[1:] / std
+        self.intercept = w[0] - (w[1:] * mean / std).sum()
+
+    def predict(self, x):
+        return 1 / (1 + np.exp(-(expand(x) @ self.coefficients + self.intercept)))
+
+
+def log_loss(p, y):
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def cross_validated_l2(x, y, photos, candidates=(1, 3, 10, 30, 100, 300), folds=5, repeats=2):
+    """The L2 penalty with the lowest log loss over folds that keep each photo on one side."""
+    unique = np.unique(photos)
+    losses = {}
+    for l2 in candidates:
+        total = []
+        for repeat in range(repeats):
+            order = np.random.default_rng(repeat).permutation(unique)
+            p = np.zeros(len(y))
+            for fold in np.array_split(order, folds):
+                held = np.isin(photos, fold)
+                p[held] = Router(x[~held], y[~held], l2).predict(x[held])
+            total.append(log_loss(p, y))
+        losses[l2] = float(np.mean(total))
+    print("cross-validated log loss by L2:", ", ".join(f"{l2}: {loss:.4f}" for l2, loss in losses.items()))
+    return min(losses, key=losses.get)
 
 
 def roc_auc(scores, labels):
@@ -114,55 +169,71 @@ def evaluate(sets, test_rows):
     return report
 
 
-def swift_source(names, coefficients, intercept, summary):
-    body = "\n".join(f'        "{n}": {c:+.6f},' for n, c in sorted(zip(names, coefficients)))
+def swift_source(names, router, summary):
+    count = len(names)
+    linear = "\n".join(f'        "{n}": {c:+.8g},' for n, c in sorted(zip(names, router.coefficients[:count])))
+    keyed = sorted(("*".join(sorted((names[i], names[j]))), c)
+                   for (i, j), c in zip(pairs(count), router.coefficients[count:]))
+    pair_lines = "\n".join(f'        "{k}": {c:+.8g},' for k, c in keyed)
     return f'''// Generated by training/overlays/train_router.py from the synthetic overlay set; do not edit.
 // {summary}
 
 extension OverlayRouter {{
-    /// Logistic-regression weight per feature name, standardisation folded in.
+    /// Weight per feature name, standardisation folded in.
     public static let fittedWeights: [String: Double] = [
-{body}
+{linear}
     ]
-    public static let fittedIntercept: Double = {intercept:+.6f}
+    /// Weight per product of two features, keyed by the two names in alphabetical order joined by "*".
+    public static let fittedPairWeights: [String: Double] = [
+{pair_lines}
+    ]
+    public static let fittedIntercept: Double = {router.intercept:+.8g}
 }}
 '''
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("features")
+    parser.add_argument("features", help="features of the set whose test photos give the held-back figures")
     parser.add_argument("--manifest", default=str(ROOT / "bench/data/overlays/manifest.tsv"))
+    parser.add_argument("--fit", help="fit on this set's training photos instead (same generator and seed)")
+    parser.add_argument("--fit-manifest", help="the manifest of --fit's set")
     parser.add_argument("--swift", help="write the coefficients to this Swift file")
-    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--l2", type=float, help="L2 penalty (default: chosen by cross-validation by photo)")
     parser.add_argument("--evaluate-only", action="store_true",
                         help="evaluate the probabilities the Swift router printed; fit nothing")
     args = parser.parse_args()
 
     names, data = load(args.features, args.manifest)
-    split = np.array([d[1] for d in data])
-    y = np.array([d[2] for d in data], dtype=float)
-    x = np.array([d[3] for d in data], dtype=float)
-    train, test = split == "train", split == "test"
+    test_rows = [d for d in data if d[1] == "test"]
+    x_test = np.array([d[3] for d in test_rows], dtype=float)
+    y_test = np.array([d[2] for d in test_rows], dtype=float)
+    if args.fit:
+        fit_names, fit_data = load(args.fit, args.fit_manifest or str(Path(args.fit).parent / "manifest.tsv"))
+        if fit_names != names:
+            sys.exit(f"{args.fit} has features {fit_names}, {args.features} has {names}: extract both with one binary")
+    else:
+        fit_data = data
+    train_rows = [d for d in fit_data if d[1] == "train"]
+    if {d[6] for d in train_rows} & {d[6] for d in test_rows}:
+        sys.exit("a photo is in both the fitting set's training split and the held-back split: generate both sets with one seed")
+    x_train = np.array([d[3] for d in train_rows], dtype=float)
+    y_train = np.array([d[2] for d in train_rows], dtype=float)
     if args.evaluate_only:
-        p = np.array([d[5] for d in data], dtype=float)
-        evaluate({"train": (p[train], y[train]), "test": (p[test], y[test])}, [d for d, t in zip(data, test) if t])
+        evaluate({"train": (np.array([d[5] for d in train_rows], dtype=float), y_train),
+                  "test": (np.array([d[5] for d in test_rows], dtype=float), y_test)}, test_rows)
         return
-    mean, std = x[train].mean(axis=0), x[train].std(axis=0)
-    std[std == 0] = 1
-    w = fit((x[train] - mean) / std, y[train], args.l2)
-    coefficients = w[1:] / std
-    intercept = w[0] - (w[1:] * mean / std).sum()
-
-    def predict(rows):
-        return 1 / (1 + np.exp(-(rows @ coefficients + intercept)))
-
-    report = evaluate({"train": (predict(x[train]), y[train]), "test": (predict(x[test]), y[test])},
-                      [d for d, t in zip(data, test) if t])
-    print("standardised weights:", ", ".join(f"{n} {c:+.2f}" for n, c in zip(names, w[1:])))
+    l2 = args.l2 if args.l2 is not None else cross_validated_l2(x_train, y_train, np.array([d[6] for d in train_rows]))
+    router = Router(x_train, y_train, l2)
+    print(f"fitted on {len(train_rows)} training images, L2 {l2}")
+    report = evaluate({"train": (router.predict(x_train), y_train), "test": (router.predict(x_test), y_test)},
+                      test_rows)
+    strongest = np.argsort(-np.abs(router.standardised))[:12]
+    labels = names + [f"{names[i]}*{names[j]}" for i, j in pairs(len(names))]
+    print("largest standardised weights:", ", ".join(f"{labels[k]} {router.standardised[k]:+.2f}" for k in strongest))
     if args.swift:
         summary = report[-1].replace("test:", "held-back photos:")
-        Path(args.swift).write_text(swift_source(names, coefficients, intercept, summary))
+        Path(args.swift).write_text(swift_source(names, router, summary))
         print(f"wrote {args.swift}")
 
 

@@ -32,9 +32,7 @@ from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "training/overlays"))
 import fetch_photos  # noqa: E402
-import train_router  # noqa: E402
 
 DATA = ROOT / "bench/data/overlays"
 OUT = ROOT / "bench/out/text"

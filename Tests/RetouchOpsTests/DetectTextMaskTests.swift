@@ -66,7 +66,7 @@ func strokesOfSolidTextAreMaskedTightly(colour: [UInt8]) throws {
 @Test func captionPlateIsTakenWhole() throws {
     let plate = Rect(x: 25, y: 28, width: 240, height: 52)
     var image = DetectScene.photo(width: 480, height: 160)
-    for y in plate.y..<plate.maxY { for x in plate.x..<plate.maxX { for c in 0..<3 { image[x, y, c] = [200, 30, 30][c] } } }
+    fill(plate, [200, 30, 30], on: &image)
     let ink = DetectScene.inkMask("SALE 2024", x: 40, y: 40, cell: 4, size: image.size)
     DetectScene.draw(ink, colour: [255, 255, 255], on: &image)
     let region = DetectScene.region(x: 40, y: 40, cell: 4, count: 9, margin: 10)
@@ -101,6 +101,48 @@ func strokesOfSolidTextAreMaskedTightly(colour: [UInt8]) throws {
     } }
     #expect(Double(covered) / Double(plate.width * plate.height) >= 0.99)
     #expect(spill == 0)
+}
+
+/// Paints `rect` in one flat colour.
+private func fill(_ rect: Rect, _ colour: [UInt8], on image: inout Image8) {
+    for y in rect.y..<rect.maxY { for x in rect.x..<rect.maxX { for c in 0..<3 { image[x, y, c] = colour[c] } } }
+}
+
+@Test func whiteTagAgainstAWhiteWallIsGrownFromTheText() throws {
+    // The tag's white runs on into the wall above it, so a flood of the plate colour leaks into
+    // the wall; the plate is grown out from the text instead. Its top side stays at the text:
+    // above the letters the tag cannot be told from the wall.
+    var image = DetectScene.photo(width: 480, height: 200)
+    let plate = Rect(x: 28, y: 60, width: 236, height: 48)
+    fill(Rect(x: 0, y: 0, width: 480, height: plate.y), [250, 250, 250], on: &image)
+    fill(plate, [250, 250, 250], on: &image)
+    DetectScene.draw(DetectScene.inkMask("SALE 2024", x: 40, y: 70, cell: 4, size: image.size), colour: [200, 20, 20], on: &image)
+    let region = DetectScene.region(x: 40, y: 70, cell: 4, count: 9, margin: 8)
+    let result = try TextMaskBuilder().mask(for: [region], in: image)
+    #expect(result.regions.first?.isPlate == true)
+    let againstThePhoto = Rect(x: plate.x, y: 70, width: plate.width, height: plate.maxY - 70)
+    var covered = 0, intoWall = 0
+    for y in 0..<image.height { for x in 0..<image.width where result.mask[x, y, 0] >= 128 {
+        if againstThePhoto.contains(Rect(x: x, y: y, width: 1, height: 1)) { covered += 1 }
+        if y < plate.y { intoWall += 1 }
+    } }
+    #expect(Double(covered) / Double(againstThePhoto.width * againstThePhoto.height) >= 0.99)
+    #expect(intoWall == 0)
+}
+
+@Test func textOnAWallThatEndsBelowItIsNotAPlate() throws {
+    // One edge (the wall's foot) is not a plate: the other sides run on into the wall.
+    var image = DetectScene.photo(width: 480, height: 200)
+    fill(Rect(x: 0, y: 0, width: 480, height: 130), [240, 240, 235], on: &image)
+    let ink = DetectScene.inkMask("SALE 2024", x: 120, y: 70, cell: 4, size: image.size)
+    DetectScene.draw(ink, colour: [30, 30, 30], on: &image)
+    let s = Scene(image: image, ink: ink, cells: DetectScene.cellMask("SALE 2024", x: 120, y: 70, cell: 4, size: image.size),
+                  region: DetectScene.region(x: 120, y: 70, cell: 4, count: 9, margin: 8))
+    let result = try TextMaskBuilder().mask(for: [s.region], in: s.image)
+    #expect(result.regions.first?.isPlate == false)
+    let (recall, spill) = recallAndSpill(result.mask, s, allowance: 4)
+    #expect(recall >= 0.99)
+    #expect(spill < 0.002)
 }
 
 @Test func faintWatermarkRimsBeyondTheDilationJoinTheirStrokes() throws {

@@ -13,8 +13,9 @@ import RetouchCore
 /// as background; weaker pixels connected to those strokes join them when they still beat the
 /// band's texture (hysteresis), which takes anti-aliased rims, glow and faint watermark edges. (Thresholds from the band alone were tried: outlines, glow and neighbouring
 /// lines reach into it, so they came out either noisy or far too strict.) A
-/// region surrounded by one flat colour that ends in a rectangle nearby is a caption plate or
-/// price tag: the whole plate goes. The result is dilated and clipped to the region (or plate) grown by the dilation.
+/// region surrounded by one flat colour that ends in a rectangle nearby (or in three straight
+/// edges, where the colour runs on into the photo) is a caption plate or price tag: the whole
+/// plate goes. The result is dilated and clipped to the region (or plate) grown by the dilation.
 public struct TextMaskBuilder: Sendable {
     public struct Options: Sendable, Equatable {
         /// Pixels added around strokes; covers anti-aliasing, thin outlines and JPEG ringing.
@@ -121,9 +122,9 @@ public struct TextMaskBuilder: Sendable {
         let between = inside.filter { $0.d <= threshold && text[$0.x - context.x, $0.y - context.y] == 0 }
             .map { (x: $0.x, y: $0.y) }
         let clearBetween = between.filter { clearOfText[$0.x - context.x, $0.y - context.y] == 0 }
-        if options.plates,
-           let plate = CaptionPlate.find(around: region, in: image, ring: clearBetween.count >= 8 ? clearBetween : between)
-            ?? CaptionPlate.find(around: region, in: image, ring: band.map { ($0.x, $0.y) }) {
+        let plateRings = [clearBetween.count >= 8 ? clearBetween : between, band.map { (x: $0.x, y: $0.y) }]
+        if options.plates, let plate = self.plate(under: region, text: text, context: context, textBounds: found.textBounds,
+                                                  rings: plateRings, in: image) {
             paint(Polygon.outset(plate, by: Double(options.dilation)), into: &mask)
             found.area = plate
             found.isPlate = true
@@ -134,6 +135,26 @@ public struct TextMaskBuilder: Sendable {
             if grown[x - context.x, y - context.y] > 0 { mask[x, y, 0] = 255 }
         }
         return found
+    }
+
+    /// The caption plate or price tag the text sits on: the plate colour flooded into a
+    /// rectangle, or, where that colour runs on into the photo, the rectangle grown out from the
+    /// text (see `CaptionPlate`). The ring between the strokes is tried before the band around the box.
+    private func plate(under region: TextRegion, text: Plane, context: Rect, textBounds: Rect?,
+                       rings: [[(x: Int, y: Int)]], in image: Image8) -> [SIMD2<Double>]? {
+        for ring in rings {
+            if let plate = CaptionPlate.find(around: region, in: image, ring: ring) { return plate }
+        }
+        guard CaptionPlate.isLevel(region), let textBounds else { return nil }
+        let reach = Int(region.sideLengths.across.rounded())
+        for ring in rings {
+            guard let colour = CaptionPlate.plateColour(of: ring, in: image) else { continue }
+            if let plate = CaptionPlate.grown(from: textBounds, colour: colour, in: image, reach: reach, isText: { x, y in
+                let cx = x - context.x, cy = y - context.y
+                return cx >= 0 && cy >= 0 && cx < context.width && cy < context.height && text[cx, cy] > 0
+            }) { return plate }
+        }
+        return nil
     }
 
     /// Hysteresis: pixels whose deviation beats `weakThreshold` and that connect (8-neighbours,

@@ -49,9 +49,9 @@ enum CaptionPlate {
         return abs(atan2(top.y, top.x)) < 10 * .pi / 180
     }
 
-    /// The plate rectangle (pixel edges, clockwise from top-left), or nil.
-    static func find(around region: TextRegion, in image: Image8, ring: [(x: Int, y: Int)]) -> [SIMD2<Double>]? {
-        guard isLevel(region), let plate = plateColour(of: ring, in: image) else { return nil }
+    /// The plate rectangle (pixel edges, clockwise from top-left) that `plate`, flooded from the
+    /// ring, fills around a level region, or nil.
+    static func find(around region: TextRegion, in image: Image8, ring: [(x: Int, y: Int)], colour plate: Colour) -> [SIMD2<Double>]? {
         let across = region.sideLengths.across
         let ys = region.polygon.map(\.y)
         let y0 = max(0, Int((ys.min() ?? 0) - across)), y1 = min(image.height - 1, Int((ys.max() ?? 0) + across))

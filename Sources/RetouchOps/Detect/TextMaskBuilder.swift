@@ -142,13 +142,14 @@ public struct TextMaskBuilder: Sendable {
     /// text (see `CaptionPlate`). The ring between the strokes is tried before the band around the box.
     private func plate(under region: TextRegion, text: Plane, context: Rect, textBounds: Rect?,
                        rings: [[(x: Int, y: Int)]], in image: Image8) -> [SIMD2<Double>]? {
-        for ring in rings {
-            if let plate = CaptionPlate.find(around: region, in: image, ring: ring) { return plate }
+        guard CaptionPlate.isLevel(region) else { return nil }
+        let coloured = rings.compactMap { ring in CaptionPlate.plateColour(of: ring, in: image).map { (ring, $0) } }
+        for (ring, colour) in coloured {
+            if let plate = CaptionPlate.find(around: region, in: image, ring: ring, colour: colour) { return plate }
         }
-        guard CaptionPlate.isLevel(region), let textBounds else { return nil }
+        guard let textBounds else { return nil }
         let reach = Int(region.sideLengths.across.rounded())
-        for ring in rings {
-            guard let colour = CaptionPlate.plateColour(of: ring, in: image) else { continue }
+        for (_, colour) in coloured {
             if let plate = CaptionPlate.grown(from: textBounds, colour: colour, in: image, reach: reach, isText: { x, y in
                 let cx = x - context.x, cy = y - context.y
                 return cx >= 0 && cy >= 0 && cx < context.width && cy < context.height && text[cx, cy] > 0

@@ -18,7 +18,7 @@ public struct OverlayAnalyzer: Sendable {
     public var router: OverlayRouter
 
     public init(detector: TextDetector, maskBuilder: TextMaskBuilder = TextMaskBuilder(),
-                router: OverlayRouter = OverlayRouter()) {
+                router: OverlayRouter = .fitted) {
         self.detector = detector
         self.maskBuilder = maskBuilder
         self.router = router

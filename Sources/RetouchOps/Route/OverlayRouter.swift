@@ -31,6 +31,9 @@ public struct OverlayRouter: Sendable, Equatable {
                   intercept: Self.fittedIntercept)
     }
 
+    /// The fitted router, built once: callers score every image with it.
+    public static let fitted = OverlayRouter()
+
     /// How the generated table names the product of two features.
     static func pairKey(_ a: String, _ b: String) -> String { [a, b].sorted().joined(separator: "*") }
 

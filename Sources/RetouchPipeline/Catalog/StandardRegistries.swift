@@ -35,6 +35,6 @@ public enum StandardRegistries {
     /// p(overlay) from the trained routing classifier (RetouchOps/Route): the detector's regions
     /// and the stroke masks summarised as `OverlayFeatures`, weighed by the fitted coefficients.
     @Sendable public static func overlayProbability(_ detection: TextDetection, _ mask: TextMask) -> Double {
-        OverlayRouter().probability(OverlayFeatures(detection: detection, mask: mask))
+        OverlayRouter.fitted.probability(OverlayFeatures(detection: detection, mask: mask))
     }
 }
